@@ -1,0 +1,128 @@
+package org.yt8m.model.synthetic;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.VideoRecord;
+
+class SyntheticShardsTest {
+  private static final SyntheticShards TRAIN = new SyntheticShards("train", 2000, 4, false, 10,
+      330);
+
+  @Test
+  void sameSeedWritesIdenticalBytes() throws Exception {
+    assertArrayEquals(write(TRAIN, 1, 7), write(TRAIN, 1, 7));
+  }
+
+  @Test
+  void otherSeedOrShardWritesOtherBytes() throws Exception {
+    assertFalse(java.util.Arrays.equals(write(TRAIN, 1, 7), write(TRAIN, 1, 8)));
+    assertFalse(java.util.Arrays.equals(write(TRAIN, 1, 7), write(TRAIN, 2, 7)));
+  }
+
+  @Test
+  void spreadsVideosEvenlyAndNamesShardsLikeTheReleases() {
+    SyntheticShards shards = new SyntheticShards("validate", 10, 4, false, 10, 330);
+    assertEquals(List.of(3, 3, 2, 2), List.of(shards.videosInShard(0), shards.videosInShard(1),
+        shards.videosInShard(2), shards.videosInShard(3)));
+    assertEquals("validate0003.tfrecord", shards.shardName(3));
+  }
+
+  @Test
+  void labelsLookLikeTheRelease() throws Exception {
+    List<VideoRecord> records = new ArrayList<>();
+    for (int shard = 0; shard < 4; shard++) {
+      records.addAll(videos(write(TRAIN, shard, 7)));
+    }
+    assertEquals(2000, records.size());
+    assertEquals(2000, records.stream().map(VideoRecord::id).distinct().count());
+    double labelsPerVideo = records.stream().mapToInt(r -> r.labels().length).average()
+        .orElseThrow();
+    assertTrue(labelsPerVideo > 2.7 && labelsPerVideo < 3.3, "labels/video " + labelsPerVideo);
+    int[] counts = new int[3862];
+    records.forEach(r -> java.util.Arrays.stream(r.labels()).forEach(c -> counts[c]++));
+    assertTrue(counts[0] > counts[10] && counts[10] > counts[1000],
+        "Zipf-like: " + counts[0] + " > " + counts[10] + " > " + counts[1000]);
+  }
+
+  @Test
+  void featuresCarryTheLabelsSignal() throws Exception {
+    // The hidden model: a video lies nearer the mean of its classes' videos than of others'.
+    List<VideoRecord> records = videos(write(TRAIN, 0, 7));
+    float[] classMean = new float[1152];
+    float[] otherMean = new float[1152];
+    int in = 0;
+    int out = 0;
+    for (VideoRecord record : records) {
+      boolean hasClass0 = java.util.Arrays.binarySearch(record.labels(), 0) >= 0;
+      float[] target = hasClass0 ? classMean : otherMean;
+      for (int d = 0; d < 1152; d++) {
+        target[d] += record.features()[d];
+      }
+      if (hasClass0) {
+        in++;
+      } else {
+        out++;
+      }
+    }
+    double separation = 0;
+    for (int d = 0; d < 1152; d++) {
+      double diff = classMean[d] / in - otherMean[d] / out;
+      separation += diff * diff;
+    }
+    assertTrue(in > 50 && Math.sqrt(separation) > 3, "class 0: " + in + " videos, separation "
+        + Math.sqrt(separation));
+  }
+
+  @Test
+  void testSplitHasNoLabels() throws Exception {
+    SyntheticShards test = new SyntheticShards("test", 50, 1, false, 10, 330);
+    assertTrue(videos(write(test, 0, 7)).stream().noneMatch(VideoRecord::hasLabels));
+  }
+
+  @Test
+  void frameLevelVideosVaryInLengthPastMaxFrames() throws Exception {
+    SyntheticShards frames = new SyntheticShards("train", 40, 1, true, 10, 330);
+    byte[] shard = write(frames, 0, 7);
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.FRAME_DEFAULT, 3862, 1000);
+    List<FrameRecord> records = new ArrayList<>();
+    try (TfRecordReader reader = new TfRecordReader("s", new ByteArrayInputStream(shard))) {
+      while (reader.next()) {
+        records.add(decoder.decodeFrames(reader.buffer(), reader.length()));
+      }
+    }
+    assertEquals(40, records.size());
+    assertTrue(records.stream().allMatch(r -> r.numFrames() >= 10 && r.numFrames() <= 330));
+    assertTrue(records.stream().anyMatch(r -> r.numFrames() > 300), "some longer than 300");
+  }
+
+  private static byte[] write(SyntheticShards shards, int shard, long seed) throws IOException {
+    FeatureSpec spec = shards.frameLevel() ? FeatureSpec.FRAME_DEFAULT : FeatureSpec.VIDEO_DEFAULT;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    shards.writeShard(shard, SyntheticVideos.of(seed, 3862, spec), out);
+    return out.toByteArray();
+  }
+
+  private static List<VideoRecord> videos(byte[] shard) throws Exception {
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.VIDEO_DEFAULT, 3862, 300);
+    List<VideoRecord> records = new ArrayList<>();
+    try (TfRecordReader reader = new TfRecordReader("s", new ByteArrayInputStream(shard))) {
+      while (reader.next()) {
+        records.add(decoder.decodeVideo(reader.buffer(), reader.length()));
+      }
+    }
+    return records;
+  }
+}
