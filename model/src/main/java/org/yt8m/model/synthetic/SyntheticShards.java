@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.hash.Hashing;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.OutputStream;
 import java.util.SplittableRandom;
 import org.yt8m.model.io.TfRecordWriter;
@@ -27,7 +28,7 @@ import org.yt8m.model.record.FeatureSpec;
  * @param maxFrames the most frames of a frame-level video
  */
 public record SyntheticShards(String split, int numVideos, int numShards, boolean frameLevel,
-    int minFrames, int maxFrames) {
+    int minFrames, int maxFrames) implements Serializable {
 
   /** The default frame range: some videos longer than the readers' 300 frames, to truncate. */
   public static final int DEFAULT_MIN_FRAMES = 10;

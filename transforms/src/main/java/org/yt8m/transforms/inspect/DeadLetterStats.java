@@ -1,0 +1,61 @@
+package org.yt8m.transforms.inspect;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.yt8m.transforms.io.DeadLetter;
+
+/**
+ * Mergeable dead-letter statistics: a count per reason and, per reason, the first few dead
+ * letters by file and position (so which examples a report shows does not depend on the order
+ * workers ran in). A combine accumulator, hence mutable; {@link DeadLetterStatsCoder} encodes it.
+ */
+public final class DeadLetterStats implements Serializable {
+  // Serializable too: Combine.globally keeps the empty input's output value in its DoFn.
+  private static final long serialVersionUID = 1L;
+
+  /** Examples kept per reason. */
+  public static final int EXAMPLES_PER_REASON = 5;
+
+  final SortedMap<String, Long> counts = new TreeMap<>();
+  final SortedMap<String, List<DeadLetter>> examples = new TreeMap<>();
+
+  /** Counts one dead letter. */
+  public DeadLetterStats add(DeadLetter letter) {
+    counts.merge(letter.reason(), 1L, Long::sum);
+    keepExamples(letter.reason(), List.of(letter));
+    return this;
+  }
+
+  /** Adds {@code other}'s counts and examples to these. */
+  public DeadLetterStats merge(DeadLetterStats other) {
+    other.counts.forEach((reason, count) -> counts.merge(reason, count, Long::sum));
+    other.examples.forEach(this::keepExamples);
+    return this;
+  }
+
+  private void keepExamples(String reason, List<DeadLetter> letters) {
+    List<DeadLetter> kept = new ArrayList<>(examples.getOrDefault(reason, List.of()));
+    kept.addAll(letters);
+    kept.sort(DeadLetter.BY_PLACE);
+    examples.put(reason, List.copyOf(kept.subList(0, Math.min(EXAMPLES_PER_REASON,
+        kept.size()))));
+  }
+
+  /** Dead letters per reason code, sorted by reason. */
+  public SortedMap<String, Long> counts() {
+    return counts;
+  }
+
+  /** The first dead letters of each reason, by file and position. */
+  public SortedMap<String, List<DeadLetter>> examples() {
+    return examples;
+  }
+
+  /** All dead letters. */
+  public long total() {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

@@ -1,0 +1,87 @@
+package org.yt8m.transforms.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.TupleTag;
+import org.yt8m.model.io.CorruptRecordException;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.InvalidRecordException;
+import org.yt8m.model.record.RejectReason;
+import org.yt8m.model.record.Yt8mRecord;
+
+/**
+ * Reads one shard's TFRecords and decodes each: valid records to the main output, invalid ones
+ * to the dead letters, counted as {@code records_read} and {@code invalid_<reason>} in the
+ * {@code Yt8mIO} namespace. Broken framing fails the bundle with an error naming the file and
+ * the record.
+ */
+final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile, T> {
+  private static final long serialVersionUID = 1L;
+  private static final int READ_BUFFER_BYTES = 1 << 20;
+
+  private final RecordFormat<T> format;
+  private final FeatureSpec features;
+  private final int numClasses;
+  private final int maxFrames;
+  private final TupleTag<T> recordsTag;
+  private final TupleTag<DeadLetter> deadLettersTag;
+
+  private final Counter recordsRead = Metrics.counter(Yt8mIO.class, "records_read");
+  private final Counter shardsRead = Metrics.counter(Yt8mIO.class, "shards_read");
+  private transient Map<RejectReason, Counter> invalid;
+  private transient Yt8mDecoder decoder;
+
+  DecodeShardFn(RecordFormat<T> format, FeatureSpec features, int numClasses, int maxFrames,
+      TupleTag<T> recordsTag, TupleTag<DeadLetter> deadLettersTag) {
+    this.format = format;
+    this.features = features;
+    this.numClasses = numClasses;
+    this.maxFrames = maxFrames;
+    this.recordsTag = recordsTag;
+    this.deadLettersTag = deadLettersTag;
+  }
+
+  @Setup
+  public void setup() {
+    decoder = new Yt8mDecoder(features, numClasses, maxFrames);
+    invalid = new EnumMap<>(RejectReason.class);
+    for (RejectReason reason : RejectReason.values()) {
+      invalid.put(reason, Metrics.counter(Yt8mIO.class, "invalid_" + reason.code()));
+    }
+  }
+
+  @ProcessElement
+  public void process(@Element FileIO.ReadableFile shard, MultiOutputReceiver out)
+      throws IOException {
+    String file = shard.getMetadata().resourceId().toString();
+    InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
+        READ_BUFFER_BYTES);
+    try (TfRecordReader reader = new TfRecordReader(file, stream)) {
+      while (reader.next()) {
+        try {
+          out.get(recordsTag).output(format.decode(decoder, reader.buffer(), reader.length()));
+        } catch (InvalidRecordException e) {
+          invalid.get(e.reason()).inc();
+          out.get(deadLettersTag).output(DeadLetter.ofRecord(file, reader.recordIndex(),
+              e.recordId(), e.reason().code(), e.getMessage()));
+        }
+        recordsRead.inc();
+      }
+    } catch (CorruptRecordException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    shardsRead.inc();
+  }
+}

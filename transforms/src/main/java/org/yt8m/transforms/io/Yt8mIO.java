@@ -1,0 +1,198 @@
+package org.yt8m.transforms.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.transforms.coders.DeadLetterCoder;
+
+/**
+ * Reads YouTube-8M TFRecord shards into typed records, with a dead-letter output for records
+ * that are not valid YouTube-8M data.
+ *
+ * <pre>{@code
+ * Yt8mIO.Result<VideoRecord> videos = pipeline.apply("ReadVideos",
+ *     Yt8mIO.readVideos("gs://bucket/train*.tfrecord").withNumClasses(3862));
+ * videos.records() ...
+ * videos.deadLetters() ...
+ * }</pre>
+ *
+ * <p>Each matched file is read whole by one worker, as Beam's {@code TFRecordIO} does (TFRecord
+ * files cannot be split), but here with the record's file and index at hand: a dead letter says
+ * which file, which record and why, and a shard whose framing is corrupt fails the job with an
+ * error naming the file and the record's byte offset (TFRecordIO's error names neither).
+ * Compression is detected from the file name by default ({@code .gz} is GZIP). A pattern that
+ * matches no file fails the job.
+ */
+public final class Yt8mIO {
+  private Yt8mIO() {}
+
+  /** Reads video-level {@code tf.train.Example} shards matching {@code filepattern}. */
+  public static Read<VideoRecord> readVideos(String filepattern) {
+    return new Read<>(RecordFormat.VIDEO, filepattern, RecordFormat.VIDEO.defaultFeatures(),
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+  }
+
+  /** Reads frame-level {@code tf.train.SequenceExample} shards matching {@code filepattern}. */
+  public static Read<FrameRecord> readFrames(String filepattern) {
+    return new Read<>(RecordFormat.FRAMES, filepattern, RecordFormat.FRAMES.defaultFeatures(),
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+  }
+
+  /** The read transform; immutable, configured by its {@code withX} methods. */
+  public static final class Read<T extends Yt8mRecord> extends PTransform<PBegin, Result<T>> {
+    private static final long serialVersionUID = 1L;
+
+    private final RecordFormat<T> format;
+    private final String filepattern;
+    private final FeatureSpec features;
+    private final int numClasses;
+    private final int maxFrames;
+    private final Compression compression;
+
+    private Read(RecordFormat<T> format, String filepattern, FeatureSpec features,
+        int numClasses, int maxFrames, Compression compression) {
+      this.format = format;
+      this.filepattern = filepattern;
+      this.features = features;
+      this.numClasses = numClasses;
+      this.maxFrames = maxFrames;
+      this.compression = compression;
+    }
+
+    /** The features to take, in concatenation order (default: the 2018 readers'). */
+    public Read<T> withFeatures(FeatureSpec features) {
+      return new Read<>(format, filepattern, requireNonNull(features), numClasses, maxFrames,
+          compression);
+    }
+
+    /** Labels must lie in {@code [0, numClasses)} (default 3862, the 2018 vocabulary). */
+    public Read<T> withNumClasses(int numClasses) {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+    }
+
+    /** Frame-level records keep at most this many frames (default 300). */
+    public Read<T> withMaxFrames(int maxFrames) {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+    }
+
+    /** The shards' compression (default AUTO: by file extension). */
+    public Read<T> withCompression(Compression compression) {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames,
+          requireNonNull(compression));
+    }
+
+    @Override
+    public Result<T> expand(PBegin input) {
+      checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
+      checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
+      checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
+      TupleTag<T> recordsTag = new TupleTag<>() {};
+      TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
+      PCollectionTuple outputs = input
+          .apply("MatchShards", FileIO.match().filepattern(filepattern)
+              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("OpenShards", FileIO.readMatches().withCompression(compression))
+          .apply("DecodeRecords", ParDo
+              .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, recordsTag,
+                  deadLettersTag))
+              .withOutputTags(recordsTag, TupleTagList.of(deadLettersTag)));
+      return new Result<>(input.getPipeline(), recordsTag,
+          outputs.get(recordsTag).setCoder(format.coder()), deadLettersTag,
+          outputs.get(deadLettersTag).setCoder(DeadLetterCoder.of()));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(DisplayData.item("filePattern", filepattern).withLabel("Input file pattern"))
+          .add(DisplayData.item("format", format.toString()).withLabel("Record level"))
+          .add(DisplayData.item("featureNames", features.namesFlag())
+              .withLabel("Feature names"))
+          .add(DisplayData.item("featureSizes", features.sizesFlag())
+              .withLabel("Feature sizes"))
+          .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"))
+          .add(DisplayData.item("maxFrames", maxFrames).withLabel("Max frames kept"))
+          .add(DisplayData.item("compression", compression.toString())
+              .withLabel("Compression"));
+    }
+  }
+
+  /**
+   * What a read produces: the valid {@link #records()} and the {@link #deadLetters()}. It is
+   * also a pipeline input, so transforms that need both (a report of the shards) apply to it.
+   */
+  public static final class Result<T extends Yt8mRecord> implements PInput, POutput {
+    private final Pipeline pipeline;
+    private final TupleTag<T> recordsTag;
+    private final PCollection<T> records;
+    private final TupleTag<DeadLetter> deadLettersTag;
+    private final PCollection<DeadLetter> deadLetters;
+
+    private Result(Pipeline pipeline, TupleTag<T> recordsTag, PCollection<T> records,
+        TupleTag<DeadLetter> deadLettersTag, PCollection<DeadLetter> deadLetters) {
+      this.pipeline = pipeline;
+      this.recordsTag = recordsTag;
+      this.records = records;
+      this.deadLettersTag = deadLettersTag;
+      this.deadLetters = deadLetters;
+    }
+
+    /** The records that decoded and validated. */
+    public PCollection<T> records() {
+      return records;
+    }
+
+    /** One {@link DeadLetter} per record that did not. */
+    public PCollection<DeadLetter> deadLetters() {
+      return deadLetters;
+    }
+
+    @Override
+    public Pipeline getPipeline() {
+      return pipeline;
+    }
+
+    @Override
+    public Map<TupleTag<?>, PValue> expand() {
+      return Map.of(recordsTag, records, deadLettersTag, deadLetters);
+    }
+
+    @Override
+    public void finishSpecifyingOutput(String transformName, PInput input,
+        PTransform<?, ?> transform) {}
+
+    /** Applies {@code transform} to this result (both outputs), named after the transform. */
+    public <OutputT extends POutput> OutputT apply(
+        PTransform<? super Result<T>, OutputT> transform) {
+      return Pipeline.applyTransform(this, transform);
+    }
+
+    /** Applies {@code transform} to this result (both outputs). */
+    public <OutputT extends POutput> OutputT apply(String name,
+        PTransform<? super Result<T>, OutputT> transform) {
+      return Pipeline.applyTransform(name, this, transform);
+    }
+  }
+}

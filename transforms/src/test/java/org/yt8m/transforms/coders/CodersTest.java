@@ -1,0 +1,38 @@
+package org.yt8m.transforms.coders;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.jupiter.api.Test;
+import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.transforms.io.DeadLetter;
+
+class CodersTest {
+  @Test
+  void videoRecordRoundTrips() throws Exception {
+    assertRoundTrip(VideoRecordCoder.of(),
+        VideoRecord.of("vid", new int[] {0, 7, 3861}, new float[] {1.5f, -0f, Float.MIN_VALUE}));
+    assertRoundTrip(VideoRecordCoder.of(), VideoRecord.of("", new int[0], new float[0]));
+  }
+
+  @Test
+  void frameRecordRoundTrips() throws Exception {
+    assertRoundTrip(FrameRecordCoder.of(),
+        FrameRecord.of("f", new int[] {2}, 2, 3, new byte[] {0, 1, 2, (byte) 255, 4, 5}));
+  }
+
+  @Test
+  void deadLetterRoundTrips() throws Exception {
+    assertRoundTrip(DeadLetterCoder.of(),
+        DeadLetter.ofRecord("gs://b/train0001.tfrecord", 17, null, "malformed", "bad"));
+    assertRoundTrip(DeadLetterCoder.of(),
+        DeadLetter.ofRecord("x", 0, "id", "wrong_size", "feature mean_rgb has 3 values"));
+  }
+
+  private static <T> void assertRoundTrip(Coder<T> coder, T value) throws Exception {
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
+    assertEquals(value, CoderUtils.decodeFromByteArray(coder, bytes));
+  }
+}
