@@ -77,8 +77,8 @@ class SummarizeShardsTest {
         .merge(new RecordStats().add(FrameRecord.of("b", new int[0], 5, 1, new byte[5])));
     ObjectNode json = new ShardSummary(stats, new DeadLetterStats()).toJson(true);
     assertEquals(8, json.get("frames").asLong());
-    assertEquals(3, json.get("min_frames").asInt());
-    assertEquals(5, json.get("max_frames").asInt());
+    assertEquals(3, json.get("min_frames_per_video").asInt());
+    assertEquals(5, json.get("max_frames_per_video").asInt());
   }
 
   @Test

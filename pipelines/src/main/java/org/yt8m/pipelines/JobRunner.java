@@ -1,0 +1,35 @@
+package org.yt8m.pipelines;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** What every command does around its pipeline: checks before it starts, waiting after. */
+public final class JobRunner {
+  private JobRunner() {}
+
+  /**
+   * Fails early, naming the flag, when {@code pattern} matches no file: a pattern that matches
+   * nothing is a mistake, not an empty run.
+   */
+  public static void requireMatches(PipelineOptions options, String flag, String pattern)
+      throws IOException {
+    FileSystems.setDefaultPipelineOptions(options);
+    MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+    if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+      throw new IllegalArgumentException("--" + flag + "=" + pattern + " matches no file");
+    }
+  }
+
+  /** Waits for the job and fails unless it finished successfully. */
+  public static void awaitSuccess(PipelineResult result) {
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the job ended in state " + state);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package org.yt8m.pipelines.generate;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.pipelines.JobRunner;
+import org.yt8m.transforms.synthetic.WriteSyntheticShards;
+
+/**
+ * {@code yt8m generate}: writes a synthetic YouTube-8M split in the real format whose labels
+ * follow a hidden model of the features: the embedded default every other command can run on.
+ */
+public final class GeneratePipeline {
+  private GeneratePipeline() {}
+
+  public static void main(String[] args) {
+    execute(PipelineOptionsFactory.fromArgs(args).withValidation().as(GenerateOptions.class),
+        System.out);
+  }
+
+  /** What {@code yt8m generate} does: runs the pipeline to the end and says what it wrote. */
+  public static void execute(GenerateOptions options, PrintStream out) {
+    SyntheticShards shards = shards(options);
+    JobRunner.awaitSuccess(run(options));
+    out.printf(Locale.ROOT, "wrote %,d %s videos (%s split, seed %d) in %d shards to %s: "
+            + "%s ... %s%n", shards.numVideos(), shards.frameLevel() ? "frame-level"
+            : "video-level", shards.split(), options.getSeed(), shards.numShards(),
+        options.getOutputDir(), shards.shardName(0) + options.getCompression().getSuggestedSuffix(),
+        shards.shardName(shards.numShards() - 1) + options.getCompression().getSuggestedSuffix());
+  }
+
+  /** Builds and starts the pipeline. */
+  public static PipelineResult run(GenerateOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("WriteShards", WriteSyntheticShards.to(options.getOutputDir())
+        .withShards(shards(options))
+        .withSeed(options.getSeed())
+        .withNumClasses(options.getNumClasses())
+        .withCompression(options.getCompression()));
+    return pipeline.run();
+  }
+
+  private static SyntheticShards shards(GenerateOptions options) {
+    return new SyntheticShards(options.getSplit(), options.getNumVideos(),
+        options.getNumShards(), options.getFrameFeatures(), SyntheticShards.DEFAULT_MIN_FRAMES,
+        SyntheticShards.DEFAULT_MAX_FRAMES);
+  }
+}

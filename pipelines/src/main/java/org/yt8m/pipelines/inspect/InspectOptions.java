@@ -1,0 +1,21 @@
+package org.yt8m.pipelines.inspect;
+
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ReaderOptions;
+
+/** Options of {@code yt8m inspect}. */
+public interface InspectOptions extends ReaderOptions {
+
+  @Description("Shards to check: a local or gs:// glob, e.g. gs://bucket/train*.tfrecord.")
+  @Validation.Required
+  String getInputPattern();
+
+  void setInputPattern(String inputPattern);
+
+  @Description("Also write the report as JSON to this path (local or gs://). Without it, the "
+      + "report goes to a temporary file under --tempLocation or the system's temp folder.")
+  String getOutput();
+
+  void setOutput(String output);
+}

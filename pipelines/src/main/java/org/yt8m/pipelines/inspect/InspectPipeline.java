@@ -1,0 +1,80 @@
+package org.yt8m.pipelines.inspect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.util.UUID;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollection;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.Readers;
+import org.yt8m.transforms.inspect.ShardSummary;
+import org.yt8m.transforms.inspect.SummarizeShards;
+import org.yt8m.transforms.io.WriteJsonFile;
+
+/**
+ * {@code yt8m inspect}: reads shards, validates every record, and writes a JSON report of what
+ * they hold (records, labels, classes, frames, invalid records by reason with examples).
+ */
+public final class InspectPipeline {
+  private InspectPipeline() {}
+
+  public static void main(String[] args) throws IOException {
+    InspectOptions options = PipelineOptionsFactory.fromArgs(args).withValidation()
+        .as(InspectOptions.class);
+    execute(options, System.out);
+  }
+
+  /**
+   * What {@code yt8m inspect} does: checks the pattern matches, runs the pipeline to the end,
+   * and prints the report (written to {@code --output}, or a temporary file without it).
+   */
+  public static void execute(InspectOptions options, PrintStream out) throws IOException {
+    JobRunner.requireMatches(options, "inputPattern", options.getInputPattern());
+    if (options.getOutput() == null) {
+      options.setOutput(temporaryReportPath(options));
+    }
+    JobRunner.awaitSuccess(run(options));
+    JsonNode report = new ObjectMapper().readTree(Channels.newInputStream(
+        FileSystems.open(FileSystems.matchNewResource(options.getOutput(), false))));
+    out.print(InspectReport.toText(report));
+    out.println("  report:    " + options.getOutput());
+  }
+
+  private static String temporaryReportPath(InspectOptions options) throws IOException {
+    if (options.getTempLocation() != null) {
+      String name = "yt8m-inspect-" + UUID.randomUUID() + ".json";
+      return FileSystems.matchNewResource(options.getTempLocation(), true)
+          .resolve(name, StandardResolveOptions.RESOLVE_FILE).toString();
+    }
+    return Files.createTempFile("yt8m-inspect-", ".json").toString();
+  }
+
+  /** Builds and starts the pipeline; the report lands at {@code --output}, which must be set. */
+  public static PipelineResult run(InspectOptions options) {
+    FeatureSpec features = Readers.features(options);
+    boolean frameLevel = options.getFrameFeatures();
+    String pattern = options.getInputPattern();
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<ShardSummary> summary = frameLevel
+        ? pipeline.apply("ReadFrames", Readers.frames(options, pattern))
+            .apply("Summarize", SummarizeShards.create())
+        : pipeline.apply("ReadVideos", Readers.videos(options, pattern))
+            .apply("Summarize", SummarizeShards.create());
+    ObjectNode context = InspectReport.context(pattern, features, frameLevel,
+        options.getNumClasses(), options.getMaxFrames());
+    summary.apply("WriteReport", WriteJsonFile.<ShardSummary>to(options.getOutput())
+        .via(report -> InspectReport.json(context, report, frameLevel)));
+    return pipeline.run();
+  }
+
+}

@@ -1,0 +1,59 @@
+package org.yt8m.pipelines.launcher;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.yt8m.pipelines.generate.GenerateOptions;
+import org.yt8m.pipelines.generate.GeneratePipeline;
+import org.yt8m.pipelines.inspect.InspectOptions;
+import org.yt8m.pipelines.inspect.InspectPipeline;
+
+/** The launcher's commands: a name, a line of help, an options interface, what runs. */
+enum Command {
+  GENERATE("generate", "Write synthetic YouTube-8M shards, the embedded default data.",
+      GenerateOptions.class,
+      (options, out) -> GeneratePipeline.execute(options.as(GenerateOptions.class), out)),
+  INSPECT("inspect", "Check that shards are valid YouTube-8M data and report what they hold.",
+      InspectOptions.class,
+      (options, out) -> InspectPipeline.execute(options.as(InspectOptions.class), out));
+
+  /** Runs a command's job to its end, printing what a person needs to see. */
+  @FunctionalInterface
+  interface Job {
+    void execute(PipelineOptions options, PrintStream out) throws Exception;
+  }
+
+  private final String commandName;
+  private final String summary;
+  private final Class<? extends PipelineOptions> optionsClass;
+  private final Job job;
+
+  Command(String commandName, String summary, Class<? extends PipelineOptions> optionsClass,
+      Job job) {
+    this.commandName = commandName;
+    this.summary = summary;
+    this.optionsClass = optionsClass;
+    this.job = job;
+  }
+
+  static Optional<Command> named(String name) {
+    return Arrays.stream(values()).filter(c -> c.commandName.equals(name)).findFirst();
+  }
+
+  String commandName() {
+    return commandName;
+  }
+
+  String summary() {
+    return summary;
+  }
+
+  Class<? extends PipelineOptions> optionsClass() {
+    return optionsClass;
+  }
+
+  Job job() {
+    return job;
+  }
+}

@@ -1,0 +1,104 @@
+package org.yt8m.pipelines.inspect;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.testing.SharedData;
+
+/** The inspect job on the real shards in ../shared/data and on frame-level synthetic data. */
+class InspectPipelineTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void real2018ValidationShards() throws Exception {
+    Path folder = SharedData.folder("yt8m-2018-video");
+    JsonNode report = inspect("--inputPattern=" + folder.resolve("validate*.tfrecord"));
+    assertEquals(1202, report.get("records").asInt());
+    assertEquals(1202, report.get("records_with_labels").asInt());
+    assertEquals(3818, report.get("max_label").asInt());
+    assertTrue(report.get("labels_per_video").asDouble() > 2.95
+        && report.get("labels_per_video").asDouble() < 3.24);
+    assertEquals(0, report.get("invalid").size());
+    assertEquals(1024, report.get("features").get("mean_rgb").asInt());
+  }
+
+  @Test
+  void real2017ValidationShards() throws Exception {
+    Path folder = SharedData.folder("yt8m-2017-video");
+    JsonNode report = inspect("--inputPattern=" + folder.resolve("validatea*.tfrecord"),
+        "--numClasses=4716");
+    assertEquals(3419, report.get("records").asInt());
+    assertEquals(11_711, report.get("labels").asInt());
+    assertEquals(0, report.get("min_label").asInt());
+    assertEquals(4708, report.get("max_label").asInt());
+  }
+
+  @Test
+  void real2017TestShardsHaveNoLabels() throws Exception {
+    Path folder = SharedData.folder("yt8m-2017-video");
+    JsonNode report = inspect("--inputPattern=" + folder.resolve("testa*.tfrecord"),
+        "--numClasses=4716");
+    assertEquals(1709, report.get("records").asInt());
+    assertEquals(0, report.get("records_with_labels").asInt());
+    assertTrue(report.get("max_label").isNull());
+  }
+
+  @Test
+  void real2017ShardsAgainstThe2018VocabularyAreDeadLettered() throws Exception {
+    String shard = "--inputPattern=" + SharedData.folder("yt8m-2017-video")
+        .resolve("validatea0.tfrecord");
+    long total = inspect(shard, "--numClasses=4716").get("records").asLong();
+    JsonNode report = inspect(shard); // the default, 2018's 3862 classes
+    long invalid = report.get("invalid").get("label_out_of_range").asLong();
+    assertTrue(invalid > 0, "2017 labels reach 4708, past 2018's 3862 classes");
+    assertEquals(total, report.get("records").asLong() + invalid, "none lost");
+    assertEquals(5, report.get("invalid_examples").get("label_out_of_range").size());
+  }
+
+  @Test
+  void frameLevelShardsCountFramesAfterTruncation() throws Exception {
+    SyntheticShards shards = new SyntheticShards("train", 30, 1, true, 250, 330);
+    Path shard = dir.resolve(shards.shardName(0));
+    try (OutputStream out = Files.newOutputStream(shard)) {
+      shards.writeShard(0, SyntheticVideos.of(3, 100, FeatureSpec.FRAME_DEFAULT), out);
+    }
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    JsonNode report = inspect(text, "--inputPattern=" + shard, "--frameFeatures=true",
+        "--numClasses=100");
+    assertEquals(30, report.get("records").asInt());
+    assertEquals(300, report.get("max_frames_per_video").asInt(), "truncated to 300");
+    assertTrue(report.get("min_frames_per_video").asInt() >= 250);
+    long frames = report.get("frames").asLong();
+    assertTrue(frames > 30 * 250 && frames <= 30 * 300, "frames " + frames);
+    assertTrue(text.toString(UTF_8).contains("(frame-level)"), text.toString(UTF_8));
+  }
+
+  private JsonNode inspect(String... args) throws Exception {
+    return inspect(new ByteArrayOutputStream(), args);
+  }
+
+  private JsonNode inspect(ByteArrayOutputStream text, String... args) throws Exception {
+    Path report = Files.createTempFile(dir, "report", ".json");
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--output=" + report;
+    InspectOptions options = PipelineOptionsFactory.fromArgs(all).withValidation()
+        .as(InspectOptions.class);
+    InspectPipeline.execute(options, new PrintStream(text, true, UTF_8));
+    return new ObjectMapper().readTree(report.toFile());
+  }
+}
