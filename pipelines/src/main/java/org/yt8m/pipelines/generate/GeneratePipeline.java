@@ -25,11 +25,14 @@ public final class GeneratePipeline {
   public static void execute(GenerateOptions options, PrintStream out) {
     SyntheticShards shards = shards(options);
     JobRunner.awaitSuccess(run(options));
-    out.printf(Locale.ROOT, "wrote %,d %s videos (%s split, seed %d) in %d shards to %s: "
-            + "%s ... %s%n", shards.numVideos(), shards.frameLevel() ? "frame-level"
-            : "video-level", shards.split(), options.getSeed(), shards.numShards(),
-        options.getOutputDir(), shards.shardName(0) + options.getCompression().getSuggestedSuffix(),
-        shards.shardName(shards.numShards() - 1) + options.getCompression().getSuggestedSuffix());
+    String suffix = options.getCompression().getSuggestedSuffix();
+    String files = shards.numShards() == 1 ? shards.shardName(0) + suffix
+        : shards.shardName(0) + suffix + " ... " + shards.shardName(shards.numShards() - 1)
+            + suffix;
+    out.printf(Locale.ROOT, "wrote %,d %s videos (%s split, seed %d) in %d shard%s to %s: %s%n",
+        shards.numVideos(), shards.frameLevel() ? "frame-level" : "video-level",
+        shards.split(), options.getSeed(), shards.numShards(),
+        shards.numShards() == 1 ? "" : "s", options.getOutputDir(), files);
   }
 
   /** Builds and starts the pipeline. */

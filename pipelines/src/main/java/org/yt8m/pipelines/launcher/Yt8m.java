@@ -1,12 +1,15 @@
 package org.yt8m.pipelines.launcher;
 
 import com.google.common.base.Throwables;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.LogManager;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -27,7 +30,22 @@ public final class Yt8m {
   private Yt8m() {}
 
   public static void main(String[] args) {
+    configureLogging();
     System.exit(run(args, System.out, System.err));
+  }
+
+  /** One-line logs, Beam's at WARNING, unless the user configured logging. */
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream config = Yt8m.class.getResourceAsStream("/yt8m-logging.properties")) {
+      if (config != null) {
+        LogManager.getLogManager().readConfiguration(config);
+      }
+    } catch (IOException e) {
+      System.err.println("yt8m: warning: default logging configuration not loaded: " + e);
+    }
   }
 
   /** Runs a command line and returns the exit status. */

@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Sourced by the scripts: the bundled jar, built when missing or older than the sources, under
+# a lock so two commands started together do not build over each other.
+
+yt8m_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+yt8m_jar="$yt8m_root/pipelines/target/yt8m-beam.jar"
+
+yt8m_jar_is_stale() {
+  [[ ! -f "$yt8m_jar" ]] && return 0
+  local newer
+  newer="$(find "$yt8m_root/pom.xml" "$yt8m_root/model" "$yt8m_root/transforms" \
+    "$yt8m_root/pipelines" -name target -prune -o -type f \
+    \( -path '*/src/main/*' -o -name pom.xml \) -newer "$yt8m_jar" -print -quit)"
+  [[ -n "$newer" ]]
+}
+
+yt8m_ensure_jar() {
+  yt8m_jar_is_stale || return 0
+  exec 9>"$yt8m_root/.yt8m-build.lock"
+  flock 9
+  if yt8m_jar_is_stale; then # another command may have built it while this one waited
+    echo "yt8m: building the bundled jar (first run or sources changed; takes a minute)..." >&2
+    (cd "$yt8m_root" && mvn -B -q -ntp -DskipTests package -pl pipelines -am) >&2
+  fi
+  flock -u 9
+  exec 9>&-
+}
