@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.yt8m.transforms.io.DeadLetter;
 
 /**
@@ -12,7 +13,8 @@ import org.yt8m.transforms.io.DeadLetter;
  * letters by file and position (so which examples a report shows does not depend on the order
  * workers ran in). A combine accumulator, hence mutable; {@link DeadLetterStatsCoder} encodes it.
  */
-public final class DeadLetterStats implements Serializable {
+public final class DeadLetterStats
+    implements Accumulator<DeadLetter, DeadLetterStats, DeadLetterStats>, Serializable {
   // Serializable too: Combine.globally keeps the empty input's output value in its DoFn.
   private static final long serialVersionUID = 1L;
 
@@ -24,15 +26,30 @@ public final class DeadLetterStats implements Serializable {
 
   /** Counts one dead letter. */
   public DeadLetterStats add(DeadLetter letter) {
-    counts.merge(letter.reason(), 1L, Long::sum);
-    keepExamples(letter.reason(), List.of(letter));
+    addInput(letter);
     return this;
   }
 
   /** Adds {@code other}'s counts and examples to these. */
   public DeadLetterStats merge(DeadLetterStats other) {
+    mergeAccumulator(other);
+    return this;
+  }
+
+  @Override
+  public void addInput(DeadLetter letter) {
+    counts.merge(letter.reason(), 1L, Long::sum);
+    keepExamples(letter.reason(), List.of(letter));
+  }
+
+  @Override
+  public void mergeAccumulator(DeadLetterStats other) {
     other.counts.forEach((reason, count) -> counts.merge(reason, count, Long::sum));
     other.examples.forEach(this::keepExamples);
+  }
+
+  @Override
+  public DeadLetterStats extractOutput() {
     return this;
   }
 

@@ -2,6 +2,7 @@ package org.yt8m.transforms.inspect;
 
 import java.io.Serializable;
 import java.util.BitSet;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.Yt8mRecord;
 
@@ -9,7 +10,8 @@ import org.yt8m.model.record.Yt8mRecord;
  * Mergeable statistics of valid records: counts, label range and coverage (a bit per class),
  * frames per video. A combine accumulator, hence mutable; {@link RecordStatsCoder} encodes it.
  */
-public final class RecordStats implements Serializable {
+public final class RecordStats
+    implements Accumulator<Yt8mRecord, RecordStats, RecordStats>, Serializable {
   // Serializable too: Combine.globally keeps the empty input's output value in its DoFn.
   private static final long serialVersionUID = 1L;
 
@@ -27,6 +29,18 @@ public final class RecordStats implements Serializable {
 
   /** Counts one record. */
   public RecordStats add(Yt8mRecord record) {
+    addInput(record);
+    return this;
+  }
+
+  /** Adds {@code other}'s counts to these. */
+  public RecordStats merge(RecordStats other) {
+    mergeAccumulator(other);
+    return this;
+  }
+
+  @Override
+  public void addInput(Yt8mRecord record) {
     records++;
     int[] recordLabels = record.labels();
     if (recordLabels.length > 0) {
@@ -45,11 +59,10 @@ public final class RecordStats implements Serializable {
       minFrames = Math.min(minFrames, frameRecord.numFrames());
       maxFrames = Math.max(maxFrames, frameRecord.numFrames());
     }
-    return this;
   }
 
-  /** Adds {@code other}'s counts to these. */
-  public RecordStats merge(RecordStats other) {
+  @Override
+  public void mergeAccumulator(RecordStats other) {
     records += other.records;
     recordsWithLabels += other.recordsWithLabels;
     labels += other.labels;
@@ -61,6 +74,10 @@ public final class RecordStats implements Serializable {
     frames += other.frames;
     minFrames = Math.min(minFrames, other.minFrames);
     maxFrames = Math.max(maxFrames, other.maxFrames);
+  }
+
+  @Override
+  public RecordStats extractOutput() {
     return this;
   }
 

@@ -3,9 +3,12 @@ package org.yt8m.transforms.inspect;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.record.Yt8mRecord;
@@ -22,7 +25,8 @@ import org.yt8m.transforms.io.Yt8mIO;
  * }</pre>
  *
  * <p>Two global combines (one per output of the read) whose accumulators are small and merge
- * by addition, joined at the end through a singleton side input.
+ * by addition ({@link RecordStats}, {@link DeadLetterStats}), joined at the end through a
+ * singleton side input.
  */
 public final class SummarizeShards<T extends Yt8mRecord>
     extends PTransform<Yt8mIO.Result<T>, PCollection<ShardSummary>> {
@@ -37,87 +41,41 @@ public final class SummarizeShards<T extends Yt8mRecord>
   @Override
   public PCollection<ShardSummary> expand(Yt8mIO.Result<T> read) {
     PCollectionView<DeadLetterStats> deadLetters = read.deadLetters()
-        .apply("SummarizeDeadLetters", Combine.globally(new DeadLetterStatsFn()).asSingletonView());
+        .apply("SummarizeDeadLetters", Combine.globally(
+            new StatsFn<>(DeadLetterStats::new, DeadLetterStatsCoder.of())).asSingletonView());
     return read.records()
-        .apply("SummarizeRecords", Combine.globally(new RecordStatsFn<T>()))
+        .apply("SummarizeRecords", Combine.<T, RecordStats>globally(
+            new StatsFn<Yt8mRecord, RecordStats>(RecordStats::new, RecordStatsCoder.of())))
         .apply("JoinDeadLetters", ParDo.of(new JoinFn())
             .withSideInput(JoinFn.DEAD_LETTERS, deadLetters))
         .setCoder(ShardSummaryCoder.of());
   }
 
-  private static final class RecordStatsFn<T extends Yt8mRecord>
-      extends Combine.CombineFn<T, RecordStats, RecordStats> {
+  /** A global combine of an accumulator that adds, merges and is its own output. */
+  private static final class StatsFn<InputT, StatsT extends Accumulator<InputT, StatsT, StatsT>>
+      extends AccumulatingCombineFn<InputT, StatsT, StatsT> {
     private static final long serialVersionUID = 1L;
+    private final SerializableSupplier<StatsT> empty;
+    private final Coder<StatsT> coder;
 
-    @Override
-    public RecordStats createAccumulator() {
-      return new RecordStats();
+    StatsFn(SerializableSupplier<StatsT> empty, Coder<StatsT> coder) {
+      this.empty = empty;
+      this.coder = coder;
     }
 
     @Override
-    public RecordStats addInput(RecordStats stats, T record) {
-      return stats.add(record);
+    public StatsT createAccumulator() {
+      return empty.get();
     }
 
     @Override
-    public RecordStats mergeAccumulators(Iterable<RecordStats> accumulators) {
-      RecordStats merged = new RecordStats();
-      accumulators.forEach(merged::merge);
-      return merged;
+    public Coder<StatsT> getAccumulatorCoder(CoderRegistry registry, Coder<InputT> input) {
+      return coder;
     }
 
     @Override
-    public RecordStats extractOutput(RecordStats stats) {
-      return stats;
-    }
-
-    @Override
-    public Coder<RecordStats> getAccumulatorCoder(CoderRegistry registry, Coder<T> input) {
-      return RecordStatsCoder.of();
-    }
-
-    @Override
-    public Coder<RecordStats> getDefaultOutputCoder(CoderRegistry registry, Coder<T> input) {
-      return RecordStatsCoder.of();
-    }
-  }
-
-  private static final class DeadLetterStatsFn
-      extends Combine.CombineFn<DeadLetter, DeadLetterStats, DeadLetterStats> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public DeadLetterStats createAccumulator() {
-      return new DeadLetterStats();
-    }
-
-    @Override
-    public DeadLetterStats addInput(DeadLetterStats stats, DeadLetter letter) {
-      return stats.add(letter);
-    }
-
-    @Override
-    public DeadLetterStats mergeAccumulators(Iterable<DeadLetterStats> accumulators) {
-      DeadLetterStats merged = new DeadLetterStats();
-      accumulators.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public DeadLetterStats extractOutput(DeadLetterStats stats) {
-      return stats;
-    }
-
-    @Override
-    public Coder<DeadLetterStats> getAccumulatorCoder(CoderRegistry registry,
-        Coder<DeadLetter> input) {
-      return DeadLetterStatsCoder.of();
-    }
-
-    @Override
-    public Coder<DeadLetterStats> getDefaultOutputCoder(CoderRegistry registry,
-        Coder<DeadLetter> input) {
-      return DeadLetterStatsCoder.of();
+    public Coder<StatsT> getDefaultOutputCoder(CoderRegistry registry, Coder<InputT> input) {
+      return coder;
     }
   }
 

@@ -8,6 +8,8 @@ import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.coders.VideoRecordCoder;
 
 /**
  * The level of a YouTube-8M read: how to decode a record of it, its coder, its default features.
@@ -28,7 +30,7 @@ public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable
 
     @Override
     public Coder<VideoRecord> coder() {
-      return org.yt8m.transforms.coders.VideoRecordCoder.of();
+      return VideoRecordCoder.of();
     }
 
     @Override
@@ -58,7 +60,7 @@ public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable
 
     @Override
     public Coder<FrameRecord> coder() {
-      return org.yt8m.transforms.coders.FrameRecordCoder.of();
+      return FrameRecordCoder.of();
     }
 
     @Override

@@ -95,8 +95,7 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
         .apply("ShardIndices", Create.of(IntStream.range(0, shards.numShards()).boxed()
             .collect(Collectors.toList())))
         .apply("SpreadShards", Reshuffle.viaRandomKey())
-        .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, shards, seed, numClasses,
-            compression)))
+        .apply("WriteShards", ParDo.of(new WriteShardFn(this)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -117,33 +116,27 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
   private static final class WriteShardFn extends DoFn<Integer, String> {
     private static final long serialVersionUID = 1L;
 
-    private final String outputDir;
-    private final SyntheticShards shards;
-    private final long seed;
-    private final int numClasses;
-    private final Compression compression;
+    private final WriteSyntheticShards spec;
     private final Counter videosWritten = Metrics.counter(WriteSyntheticShards.class,
         "videos_written");
 
-    WriteShardFn(String outputDir, SyntheticShards shards, long seed, int numClasses,
-        Compression compression) {
-      this.outputDir = outputDir;
-      this.shards = shards;
-      this.seed = seed;
-      this.numClasses = numClasses;
-      this.compression = compression;
+    /** Takes the (immutable, serializable) transform as its configuration. */
+    WriteShardFn(WriteSyntheticShards spec) {
+      this.spec = spec;
     }
 
     @ProcessElement
     public void process(@Element Integer shard, OutputReceiver<String> out) throws IOException {
+      SyntheticShards shards = spec.shards;
       FeatureSpec features = shards.frameLevel() ? FeatureSpec.FRAME_DEFAULT
           : FeatureSpec.VIDEO_DEFAULT;
-      SyntheticVideos videos = SyntheticVideos.of(seed, numClasses, features);
-      ResourceId file = FileSystems.matchNewResource(outputDir, true)
-          .resolve(shards.shardName(shard) + compression.getSuggestedSuffix(),
+      SyntheticVideos videos = SyntheticVideos.of(spec.seed, spec.numClasses, features);
+      ResourceId file = FileSystems.matchNewResource(spec.outputDir, true)
+          .resolve(shards.shardName(shard) + spec.compression.getSuggestedSuffix(),
               StandardResolveOptions.RESOLVE_FILE);
       try (OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(
-          compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))), 1 << 20)) {
+          spec.compression.writeCompressed(FileSystems.create(file, MimeTypes.BINARY))),
+          1 << 20)) {
         shards.writeShard(shard, videos, stream);
       }
       videosWritten.inc(shards.videosInShard(shard));

@@ -138,6 +138,42 @@ class Yt8mIOTest {
   }
 
   @Test
+  void deadLettersFrameLevelRecordsWhoseFeaturesDisagree() throws Exception {
+    FeatureSpec frames = FeatureSpec.parse("rgb,audio", "2,1");
+    Yt8mEncoder rgbOnly = new Yt8mEncoder(FeatureSpec.parse("rgb", "2"));
+    Yt8mEncoder audioOnly = new Yt8mEncoder(FeatureSpec.parse("audio", "1"));
+    // Two lists of different lengths, spliced: rgb from one SequenceExample, audio from another.
+    byte[] mismatch = splice(rgbOnly.encodeFrames(FrameRecord.of("m", new int[0], 3, 2,
+        new byte[6]), false), audioOnly.encodeFrames(FrameRecord.of("m", new int[0], 2, 1,
+        new byte[2]), false));
+    byte[] empty = new Yt8mEncoder(frames).encodeFrames(FrameRecord.of("e", new int[0], 0, 3,
+        new byte[0]), false);
+    Path shard = ShardFiles.write(dir.resolve("frames.tfrecord"), List.of(mismatch, empty));
+
+    Pipeline pipeline = TestPipelines.create();
+    Yt8mIO.Result<FrameRecord> read = pipeline.apply(Yt8mIO.readFrames(shard.toString())
+        .withFeatures(frames));
+    PAssert.that(read.records()).empty();
+    PAssert.that(read.deadLetters().apply("DeadLetterLines", MapElements
+        .into(TypeDescriptors.strings()).via(DeadLetter::toString))).containsInAnyOrder(
+            shard + " record 0 (id m): frame_count_mismatch: rgb has 3 frames, audio 2",
+            shard + " record 1 (id e): no_frames: rgb has no frames");
+    PipelineResult result = pipeline.run();
+    assertEquals(1, TestPipelines.counter(result, Yt8mIO.class, "invalid_frame_count_mismatch"));
+    assertEquals(1, TestPipelines.counter(result, Yt8mIO.class, "invalid_no_frames"));
+  }
+
+  /**
+   * The SequenceExample whose context and first feature list are {@code first}'s, plus the
+   * feature lists of {@code second} (protobuf concatenation merges repeated and map fields).
+   */
+  private static byte[] splice(byte[] first, byte[] second) throws Exception {
+    org.tensorflow.proto.SequenceExample merged = org.tensorflow.proto.SequenceExample
+        .parseFrom(first).toBuilder().mergeFrom(second).build();
+    return merged.toByteArray();
+  }
+
+  @Test
   void corruptShardFailsTheJobNamingFileAndRecord() throws Exception {
     Path shard = ShardFiles.write(dir.resolve("corrupt.tfrecord"), List.of(
         ENCODER.encodeVideo(video("a", 1), true), ENCODER.encodeVideo(video("b", 2), true)));
