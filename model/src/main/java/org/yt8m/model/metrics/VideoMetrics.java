@@ -1,0 +1,42 @@
+package org.yt8m.model.metrics;
+
+import java.util.Arrays;
+
+/** The per-video metrics: Hit@1 and PERR, from a video's ranked predictions and its labels. */
+public final class VideoMetrics {
+  private VideoMetrics() {}
+
+  /**
+   * Hit@1: 1 when the best-ranked class (the first index among equal best scores) is a label.
+   *
+   * @param ranked the video's classes best first; empty counts as a miss
+   * @param labels the video's labels, sorted ascending
+   */
+  public static double hitAtOne(int[] ranked, int[] labels) {
+    return ranked.length > 0 && Arrays.binarySearch(labels, ranked[0]) >= 0 ? 1 : 0;
+  }
+
+  /**
+   * PERR: precision over the video's {@code n} best-ranked classes, {@code n} its number of
+   * labels; only scores above 0 count as hits; 0 for a video without labels. Exact when
+   * {@code ranked} holds at least {@code n} classes; with fewer (a predictions file's top-k, for
+   * a video with more than k labels) the classes not given count as misses.
+   *
+   * @param ranked the video's classes best first
+   * @param rankedScores their scores
+   * @param labels the video's labels, sorted ascending
+   */
+  public static double perr(int[] ranked, float[] rankedScores, int[] labels) {
+    int n = labels.length;
+    if (n == 0) {
+      return 0;
+    }
+    int hits = 0;
+    for (int i = 0; i < Math.min(n, ranked.length); i++) {
+      if (rankedScores[i] > 0 && Arrays.binarySearch(labels, ranked[i]) >= 0) {
+        hits++;
+      }
+    }
+    return (double) hits / n;
+  }
+}
