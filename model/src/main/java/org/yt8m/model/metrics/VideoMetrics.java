@@ -27,16 +27,18 @@ public final class VideoMetrics {
    * @param labels the video's labels, sorted ascending
    */
   public static double perr(int[] ranked, float[] rankedScores, int[] labels) {
-    int n = labels.length;
-    if (n == 0) {
-      return 0;
-    }
+    return labels.length == 0 ? 0 : (double) perrHits(ranked, rankedScores, labels)
+        / labels.length;
+  }
+
+  /** PERR's numerator: labels among the video's {@code n} best-ranked classes scored above 0. */
+  public static int perrHits(int[] ranked, float[] rankedScores, int[] labels) {
     int hits = 0;
-    for (int i = 0; i < Math.min(n, ranked.length); i++) {
+    for (int i = 0; i < Math.min(labels.length, ranked.length); i++) {
       if (rankedScores[i] > 0 && Arrays.binarySearch(labels, ranked[i]) >= 0) {
         hits++;
       }
     }
-    return (double) hits / n;
+    return hits;
   }
 }

@@ -23,24 +23,12 @@ final class RecordCoding {
     return STRING.decode(in);
   }
 
-  /** Labels are sorted, so they are written as varint gaps. */
   static void writeLabels(int[] labels, OutputStream out) throws IOException {
-    VarInt.encode(labels.length, out);
-    int previous = 0;
-    for (int label : labels) {
-      VarInt.encode(label - previous, out);
-      previous = label;
-    }
+    IntArrays.writeSorted(labels, out);
   }
 
   static int[] readLabels(InputStream in) throws IOException {
-    int[] labels = new int[VarInt.decodeInt(in)];
-    int previous = 0;
-    for (int i = 0; i < labels.length; i++) {
-      previous += VarInt.decodeInt(in);
-      labels[i] = previous;
-    }
-    return labels;
+    return IntArrays.readSorted(in);
   }
 
   static void writeFloats(float[] values, OutputStream out) throws IOException {

@@ -1,0 +1,32 @@
+package org.yt8m.transforms.eval;
+
+import org.yt8m.model.metrics.Scores;
+
+/**
+ * Keys of the AP counts: a target (a class id, or {@link #GAP}) and a score bucket (the top
+ * {@code bits} bits of the score's {@link Scores#sortableBits sortable bits}, so buckets are
+ * score ranges and a higher bucket holds higher scores), packed in a long.
+ */
+final class ApKeys {
+  /** The target of the global average precision. */
+  static final int GAP = -1;
+
+  private ApKeys() {}
+
+  static long key(int target, int bucket) {
+    return ((long) target << 32) | Integer.toUnsignedLong(bucket);
+  }
+
+  static int target(long key) {
+    return (int) (key >> 32);
+  }
+
+  static int bucket(long key) {
+    return (int) key;
+  }
+
+  /** The bucket of {@code score} at {@code bits} bits (0: one bucket for all scores). */
+  static int bucket(float score, int bits) {
+    return bits == 0 ? 0 : Scores.sortableBits(score) >> (32 - bits);
+  }
+}

@@ -1,0 +1,126 @@
+package org.yt8m.transforms.eval;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.Arrays;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.util.VarInt;
+import org.yt8m.model.metrics.VideoMetrics;
+
+/**
+ * The per-video figures of a set of videos, summed exactly: videos, Hit@1 hits, PERR as hits
+ * per label count (so the mean is an exact sum of fractions in a fixed order, the same however
+ * videos were grouped), positives per class and in all. Mergeable; a combine accumulator.
+ */
+final class VideoTotals implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  long examples;
+  long hits;
+  /** Index n: PERR hits of the videos with n labels. */
+  long[] perrHitsByLabelCount = new long[0];
+  long[] classPositives;
+  long allPositives;
+
+  VideoTotals(int numClasses) {
+    classPositives = new long[numClasses];
+  }
+
+  void add(VideoPredictions video) {
+    examples++;
+    hits += (long) VideoMetrics.hitAtOne(video.ranked(), video.labels());
+    int n = video.labels().length;
+    if (n > 0) {
+      if (n >= perrHitsByLabelCount.length) {
+        perrHitsByLabelCount = Arrays.copyOf(perrHitsByLabelCount, n + 1);
+      }
+      perrHitsByLabelCount[n] += VideoMetrics.perrHits(video.ranked(), video.scores(),
+          video.labels());
+    }
+    for (int label : video.labels()) {
+      classPositives[label]++;
+    }
+    allPositives += n;
+  }
+
+  VideoTotals merge(VideoTotals other) {
+    examples += other.examples;
+    hits += other.hits;
+    if (other.perrHitsByLabelCount.length > perrHitsByLabelCount.length) {
+      perrHitsByLabelCount = Arrays.copyOf(perrHitsByLabelCount,
+          other.perrHitsByLabelCount.length);
+    }
+    for (int n = 0; n < other.perrHitsByLabelCount.length; n++) {
+      perrHitsByLabelCount[n] += other.perrHitsByLabelCount[n];
+    }
+    for (int c = 0; c < classPositives.length; c++) {
+      classPositives[c] += other.classPositives[c];
+    }
+    allPositives += other.allPositives;
+    return this;
+  }
+
+  double hitAtOne() {
+    return examples == 0 ? 0 : (double) hits / examples;
+  }
+
+  double perr() {
+    double sum = 0;
+    for (int n = 1; n < perrHitsByLabelCount.length; n++) {
+      sum += (double) perrHitsByLabelCount[n] / n;
+    }
+    return examples == 0 ? 0 : sum / examples;
+  }
+
+  /** Encodes {@link VideoTotals}; class positives as varints (mostly small). */
+  static final class Coder extends AtomicCoder<VideoTotals> {
+    private static final Coder INSTANCE = new Coder();
+
+    static Coder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(VideoTotals totals, OutputStream out) throws IOException {
+      VarInt.encode(totals.examples, out);
+      VarInt.encode(totals.hits, out);
+      writeLongs(totals.perrHitsByLabelCount, out);
+      writeLongs(totals.classPositives, out);
+      VarInt.encode(totals.allPositives, out);
+    }
+
+    @Override
+    public VideoTotals decode(InputStream in) throws IOException {
+      long examples = VarInt.decodeLong(in);
+      long hits = VarInt.decodeLong(in);
+      long[] perr = readLongs(in);
+      long[] classPositives = readLongs(in);
+      VideoTotals totals = new VideoTotals(classPositives.length);
+      totals.examples = examples;
+      totals.hits = hits;
+      totals.perrHitsByLabelCount = perr;
+      totals.classPositives = classPositives;
+      totals.allPositives = VarInt.decodeLong(in);
+      return totals;
+    }
+
+    private static void writeLongs(long[] values, OutputStream out)
+        throws IOException {
+      VarInt.encode(values.length, out);
+      for (long value : values) {
+        VarInt.encode(value, out);
+      }
+    }
+
+    private static long[] readLongs(InputStream in) throws IOException {
+      long[] values = new long[VarInt.decodeInt(in)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = VarInt.decodeLong(in);
+      }
+      return values;
+    }
+  }
+
+}
