@@ -1,13 +1,12 @@
 package org.yt8m.model.synthetic;
 
 import static com.google.common.base.Preconditions.checkArgument;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.hash.Hashing;
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.SplittableRandom;
 import org.yt8m.model.io.TfRecordWriter;
 import org.yt8m.model.io.Yt8mEncoder;

@@ -19,7 +19,7 @@ import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.inspect.ShardSummary;
 import org.yt8m.transforms.inspect.SummarizeShards;
-import org.yt8m.transforms.io.WriteJsonFile;
+import org.yt8m.transforms.io.WriteFile;
 
 /**
  * {@code yt8m inspect}: reads shards, validates every record, and writes a JSON report of what
@@ -72,8 +72,8 @@ public final class InspectPipeline {
             .apply("Summarize", SummarizeShards.create());
     ObjectNode context = InspectReport.context(pattern, features, frameLevel,
         options.getNumClasses(), options.getMaxFrames());
-    summary.apply("WriteReport", WriteJsonFile.<ShardSummary>to(options.getOutput())
-        .via(report -> InspectReport.json(context, report, frameLevel)));
+    summary.apply("WriteReport", WriteFile.<ShardSummary>to(options.getOutput())
+        .via(report -> WriteFile.json(InspectReport.json(context, report, frameLevel))));
     return pipeline.run();
   }
 

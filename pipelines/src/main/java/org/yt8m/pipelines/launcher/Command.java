@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.yt8m.pipelines.evaluate.EvaluateOptions;
+import org.yt8m.pipelines.evaluate.EvaluatePipeline;
 import org.yt8m.pipelines.generate.GenerateOptions;
 import org.yt8m.pipelines.generate.GeneratePipeline;
 import org.yt8m.pipelines.inspect.InspectOptions;
@@ -11,6 +13,9 @@ import org.yt8m.pipelines.inspect.InspectPipeline;
 
 /** The launcher's commands: a name, a line of help, an options interface, what runs. */
 enum Command {
+  EVALUATE("evaluate", "Score a predictions file against the shards' labels: Hit@1, PERR, GAP, "
+      + "mAP.", EvaluateOptions.class,
+      (options, out) -> EvaluatePipeline.execute(options.as(EvaluateOptions.class), out)),
   GENERATE("generate", "Write synthetic YouTube-8M shards, the embedded default data.",
       GenerateOptions.class,
       (options, out) -> GeneratePipeline.execute(options.as(GenerateOptions.class), out)),

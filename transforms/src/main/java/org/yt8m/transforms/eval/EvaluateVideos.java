@@ -2,11 +2,14 @@ package org.yt8m.transforms.eval;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +18,9 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
@@ -31,11 +33,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.yt8m.model.metrics.AveragePrecision;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
-import org.yt8m.model.metrics.ScoreCounts;
 
 /**
  * Computes the starter code's metrics (Hit@1, PERR, GAP, per-class AP, mAP) over all videos,
@@ -47,14 +47,15 @@ import org.yt8m.model.metrics.ScoreCounts;
  * }</pre>
  *
  * <p>Every video contributes its top-k (class, score, label) triples. They are counted exactly,
- * per distinct float32 score, under keys (class or GAP, score bucket), pre-aggregated per bundle
- * so a bundle emits one element per key it touched rather than ~2k per video. Per-key combines
- * merge the counts; a global table of each bucket's totals gives every bucket the positives and
- * predictions of the buckets above it, from which the bucket computes its part of the AP sum;
- * the parts are added per target in descending bucket order. So no accumulator holds all of
- * GAP's triples (6.1M videos x 20 are 122M), and the result is the same for any bundling and
- * order. Classes are one bucket each by default (a class's counts hold at most its top-k
- * appearances); GAP is split into 2^16 score ranges.
+ * per distinct float32 score, under keys (class or GAP, score bucket), and the keys are spread
+ * over a fixed number of combine groups ({@link #withGroups}). A bundle emits one element per
+ * group it touched (not ~2k per video); the per-group combine merges the counts; a global table
+ * of each key's totals gives every bucket the positives and predictions of the buckets above
+ * it, from which the bucket computes its part of the AP sum; the parts are added per target in
+ * descending bucket order. So no accumulator holds all of GAP's triples (6.1M videos x 20 are
+ * 122M), and the result is the same for any bundling and order. Classes are one bucket each by
+ * default (a class's counts hold at most its top-k appearances); GAP is split by score into 8
+ * ranges per power of two.
  *
  * <p>Input must be in the global window (a batch evaluation).
  */
@@ -67,25 +68,27 @@ public final class EvaluateVideos
   private final boolean mapOverAllClasses;
   private final int classBucketBits;
   private final int gapBucketBits;
+  private final int groups;
 
   private EvaluateVideos(int numClasses, int topK, boolean mapOverAllClasses,
-      int classBucketBits, int gapBucketBits) {
+      int classBucketBits, int gapBucketBits, int groups) {
     this.numClasses = numClasses;
     this.topK = topK;
     this.mapOverAllClasses = mapOverAllClasses;
     this.classBucketBits = classBucketBits;
     this.gapBucketBits = gapBucketBits;
+    this.groups = groups;
   }
 
   /** Evaluates over {@code numClasses} classes, top-20, mAP over classes with positives. */
   public static EvaluateVideos withNumClasses(int numClasses) {
-    return new EvaluateVideos(numClasses, 20, false, 0, 16);
+    return new EvaluateVideos(numClasses, 20, false, 0, 12, 256);
   }
 
   /** Each video's {@code topK} best predictions count for GAP and AP (default 20). */
   public EvaluateVideos withTopK(int topK) {
     return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBucketBits,
-        gapBucketBits);
+        gapBucketBits, groups);
   }
 
   /**
@@ -94,16 +97,25 @@ public final class EvaluateVideos
    */
   public EvaluateVideos withMapOverAllClasses(boolean mapOverAllClasses) {
     return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBucketBits,
-        gapBucketBits);
+        gapBucketBits, groups);
   }
 
   /**
    * How finely scores are split into buckets: {@code 2^classBits} ranges per class and
-   * {@code 2^gapBits} for GAP (0 to 31; 0 is one bucket). Figures do not depend on it; memory
-   * per accumulator and parallelism do.
+   * {@code 2^gapBits} for GAP (0 to 31; 0 is one bucket; defaults 0 and 12, which is 8 ranges
+   * per power of two). Figures do not depend on it; the size of each accumulator does.
    */
   public EvaluateVideos withBucketBits(int classBits, int gapBits) {
-    return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBits, gapBits);
+    return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBits, gapBits, groups);
+  }
+
+  /**
+   * The number of combine keys the (class or GAP, bucket) counts are spread over (default 256):
+   * the parallelism of the combine, and each accumulator holds about 1/groups of all counts.
+   */
+  public EvaluateVideos withGroups(int groups) {
+    return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBucketBits,
+        gapBucketBits, groups);
   }
 
   @Override
@@ -116,19 +128,18 @@ public final class EvaluateVideos
     checkArgument(videos.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
         "EvaluateVideos needs its input in the global window");
 
-    TupleTag<KV<Long, ScoreCounts>> countsTag = new TupleTag<>() {};
+    checkArgument(groups > 0, "groups must be positive, got %s", groups);
+    TupleTag<KV<Integer, KeyedCounts>> countsTag = new TupleTag<>() {};
     TupleTag<VideoTotals> totalsTag = new TupleTag<>() {};
     PCollectionTuple scored = videos.apply("ScoreVideos",
-        ParDo.of(new ScoreVideosFn(numClasses, topK, classBucketBits, gapBucketBits, countsTag,
-            totalsTag)).withOutputTags(countsTag, TupleTagList.of(totalsTag)));
+        ParDo.of(new ScoreVideosFn(this, countsTag, totalsTag))
+            .withOutputTags(countsTag, TupleTagList.of(totalsTag)));
 
-    PCollection<KV<Long, ScoreCounts>> counts = scored.get(countsTag)
-        .setCoder(KvCoder.of(VarLongCoder.of(), ScoreCountsCoder.of()))
+    PCollection<KV<Integer, KeyedCounts>> counts = scored.get(countsTag)
+        .setCoder(KvCoder.of(VarIntCoder.of(), KeyedCounts.Coder.of()))
         .apply("CombineCounts", Combine.perKey(new MergeCountsFn()));
     PCollectionView<BucketTable> table = counts
-        .apply("SummarizeBuckets", MapElements.into(TypeDescriptor.of(BucketSummary.class))
-            .via(kv -> new BucketSummary(kv.getKey(), kv.getValue().totalPositives(),
-                kv.getValue().totalCount(), 0)))
+        .apply("SummarizeBuckets", ParDo.of(new SummarizeFn()))
         .setCoder(BucketSummary.Coder.of())
         .apply("TabulateBuckets", Combine.globally(new BucketTableFn()).asSingletonView());
     PCollectionView<List<BucketSummary>> parts = counts
@@ -151,27 +162,24 @@ public final class EvaluateVideos
         .add(DisplayData.item("mapOverAllClasses", mapOverAllClasses)
             .withLabel("mAP over all classes"))
         .add(DisplayData.item("classBucketBits", classBucketBits).withLabel("Class bucket bits"))
-        .add(DisplayData.item("gapBucketBits", gapBucketBits).withLabel("GAP bucket bits"));
+        .add(DisplayData.item("gapBucketBits", gapBucketBits).withLabel("GAP bucket bits"))
+        .add(DisplayData.item("groups", groups).withLabel("Combine groups"));
   }
 
   /** Per video: totals and top-k counts, pre-aggregated per bundle. */
-  private static final class ScoreVideosFn extends DoFn<VideoPredictions, KV<Long, ScoreCounts>> {
+  private static final class ScoreVideosFn
+      extends DoFn<VideoPredictions, KV<Integer, KeyedCounts>> {
     private static final long serialVersionUID = 1L;
-    private final int numClasses;
-    private final int topK;
-    private final int classBucketBits;
-    private final int gapBucketBits;
-    private final TupleTag<KV<Long, ScoreCounts>> countsTag;
+    private final EvaluateVideos spec;
+    private final TupleTag<KV<Integer, KeyedCounts>> countsTag;
     private final TupleTag<VideoTotals> totalsTag;
-    private transient Map<Long, ScoreCounts> counts;
+    private transient Map<Integer, KeyedCounts> counts;
     private transient VideoTotals totals;
 
-    ScoreVideosFn(int numClasses, int topK, int classBucketBits, int gapBucketBits,
-        TupleTag<KV<Long, ScoreCounts>> countsTag, TupleTag<VideoTotals> totalsTag) {
-      this.numClasses = numClasses;
-      this.topK = topK;
-      this.classBucketBits = classBucketBits;
-      this.gapBucketBits = gapBucketBits;
+    /** Takes the (immutable, serializable) transform as its configuration. */
+    ScoreVideosFn(EvaluateVideos spec, TupleTag<KV<Integer, KeyedCounts>> countsTag,
+        TupleTag<VideoTotals> totalsTag) {
+      this.spec = spec;
       this.countsTag = countsTag;
       this.totalsTag = totalsTag;
     }
@@ -179,33 +187,36 @@ public final class EvaluateVideos
     @StartBundle
     public void startBundle() {
       counts = new HashMap<>();
-      totals = new VideoTotals(numClasses);
+      totals = new VideoTotals(spec.numClasses);
     }
 
     @ProcessElement
     public void process(@Element VideoPredictions video) {
       for (int label : video.labels()) {
-        checkArgument(label >= 0 && label < numClasses,
-            "video %s: label %s out of range [0, %s)", video.id(), label, numClasses);
+        checkArgument(label >= 0 && label < spec.numClasses,
+            "video %s: label %s out of range [0, %s)", video.id(), label, spec.numClasses);
       }
       totals.add(video);
-      for (int i = 0; i < Math.min(topK, video.ranked().length); i++) {
+      for (int i = 0; i < Math.min(spec.topK, video.ranked().length); i++) {
         int c = video.ranked()[i];
-        checkArgument(c >= 0 && c < numClasses, "video %s: class %s out of range [0, %s)",
-            video.id(), c, numClasses);
+        checkArgument(c >= 0 && c < spec.numClasses, "video %s: class %s out of range [0, %s)",
+            video.id(), c, spec.numClasses);
         float score = video.scores()[i];
         boolean positive = Arrays.binarySearch(video.labels(), c) >= 0;
-        counts.computeIfAbsent(ApKeys.key(c, ApKeys.bucket(score, classBucketBits)),
-            k -> new ScoreCounts()).add(score, positive);
-        counts.computeIfAbsent(ApKeys.key(ApKeys.GAP, ApKeys.bucket(score, gapBucketBits)),
-            k -> new ScoreCounts()).add(score, positive);
+        add(ApKeys.key(c, ApKeys.bucket(score, spec.classBucketBits)), score, positive);
+        add(ApKeys.key(ApKeys.GAP, ApKeys.bucket(score, spec.gapBucketBits)), score, positive);
       }
+    }
+
+    private void add(long key, float score, boolean positive) {
+      counts.computeIfAbsent(KeyedCounts.group(key, spec.groups), g -> new KeyedCounts())
+          .add(key, score, positive);
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<Long, ScoreCounts> entry : counts.entrySet()) {
-        context.output(countsTag, KV.of(entry.getKey(), entry.getValue().compact()),
+      for (Map.Entry<Integer, KeyedCounts> entry : counts.entrySet()) {
+        context.output(countsTag, KV.of(entry.getKey(), entry.getValue()),
             GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       }
       context.output(totalsTag, totals, GlobalWindow.INSTANCE.maxTimestamp(),
@@ -216,91 +227,132 @@ public final class EvaluateVideos
   }
 
   private static final class MergeCountsFn
-      extends Combine.CombineFn<ScoreCounts, ScoreCounts, ScoreCounts> {
+      extends Combine.CombineFn<KeyedCounts, KeyedCounts, KeyedCounts> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public ScoreCounts createAccumulator() {
-      return new ScoreCounts();
+    public KeyedCounts createAccumulator() {
+      return new KeyedCounts();
     }
 
     @Override
-    public ScoreCounts addInput(ScoreCounts accumulator, ScoreCounts input) {
-      return accumulator.addAll(input);
+    public KeyedCounts addInput(KeyedCounts accumulator, KeyedCounts input) {
+      return accumulator.merge(input);
     }
 
     @Override
-    public ScoreCounts mergeAccumulators(Iterable<ScoreCounts> accumulators) {
-      ScoreCounts merged = new ScoreCounts();
-      accumulators.forEach(merged::addAll);
+    public KeyedCounts mergeAccumulators(Iterable<KeyedCounts> accumulators) {
+      KeyedCounts merged = new KeyedCounts();
+      accumulators.forEach(merged::merge);
       return merged;
     }
 
     @Override
-    public ScoreCounts extractOutput(ScoreCounts accumulator) {
-      return accumulator.compact();
+    public KeyedCounts extractOutput(KeyedCounts accumulator) {
+      return accumulator;
     }
 
     @Override
-    public Coder<ScoreCounts> getAccumulatorCoder(CoderRegistry registry,
-        Coder<ScoreCounts> input) {
-      return ScoreCountsCoder.of();
+    public Coder<KeyedCounts> getAccumulatorCoder(CoderRegistry registry,
+        Coder<KeyedCounts> input) {
+      return KeyedCounts.Coder.of();
     }
 
     @Override
-    public Coder<ScoreCounts> getDefaultOutputCoder(CoderRegistry registry,
-        Coder<ScoreCounts> input) {
-      return ScoreCountsCoder.of();
+    public Coder<KeyedCounts> getDefaultOutputCoder(CoderRegistry registry,
+        Coder<KeyedCounts> input) {
+      return KeyedCounts.Coder.of();
+    }
+  }
+
+  /** Each key's totals, for the bucket table. */
+  private static final class SummarizeFn extends DoFn<KV<Integer, KeyedCounts>, BucketSummary> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element KV<Integer, KeyedCounts> group,
+        OutputReceiver<BucketSummary> out) {
+      group.getValue().counts().forEach((key, counts) -> out.output(new BucketSummary(key,
+          counts.totalPositives(), counts.totalCount(), 0)));
     }
   }
 
   /**
    * For each key, the positives and predictions of the same target's higher buckets: what a
-   * bucket's precision must add to its own running counts.
+   * bucket's precision must add to its own running counts. Sorted arrays, looked up by binary
+   * search, so the side input is cheap to decode wherever it is read.
    */
   static final class BucketTable {
-    private final List<BucketSummary> summaries;
-    private final Map<Long, long[]> above = new HashMap<>();
+    private final long[] keys;
+    private final long[] positivesAbove;
+    private final long[] countAbove;
 
-    BucketTable(List<BucketSummary> summaries) {
-      this.summaries = List.copyOf(summaries);
+    private BucketTable(long[] keys, long[] positivesAbove, long[] countAbove) {
+      this.keys = keys;
+      this.positivesAbove = positivesAbove;
+      this.countAbove = countAbove;
+    }
+
+    static BucketTable of(List<BucketSummary> summaries) {
       List<BucketSummary> sorted = new ArrayList<>(summaries);
-      // By target, then bucket descending.
-      sorted.sort((a, b) -> ApKeys.target(a.key()) != ApKeys.target(b.key())
-          ? Integer.compare(ApKeys.target(a.key()), ApKeys.target(b.key()))
-          : Integer.compare(ApKeys.bucket(b.key()), ApKeys.bucket(a.key())));
-      int target = Integer.MIN_VALUE;
-      long positives = 0;
-      long count = 0;
-      for (BucketSummary summary : sorted) {
-        if (ApKeys.target(summary.key()) != target) {
-          target = ApKeys.target(summary.key());
-          positives = 0;
-          count = 0;
+      sorted.sort(Comparator.comparingLong(BucketSummary::key));
+      int size = sorted.size();
+      long[] keys = new long[size];
+      long[] positivesAbove = new long[size];
+      long[] countAbove = new long[size];
+      // Within a target, keys ascend with the bucket: walk each target from its top bucket.
+      int end = size;
+      while (end > 0) {
+        int target = ApKeys.target(sorted.get(end - 1).key());
+        long positives = 0;
+        long count = 0;
+        int i = end - 1;
+        for (; i >= 0 && ApKeys.target(sorted.get(i).key()) == target; i--) {
+          keys[i] = sorted.get(i).key();
+          positivesAbove[i] = positives;
+          countAbove[i] = count;
+          positives += sorted.get(i).positives();
+          count += sorted.get(i).count();
         }
-        above.put(summary.key(), new long[] {positives, count});
-        positives += summary.positives();
-        count += summary.count();
+        end = i + 1;
       }
+      return new BucketTable(keys, positivesAbove, countAbove);
     }
 
+    /** {positives, predictions} above {@code key}'s bucket. */
     long[] above(long key) {
-      return above.get(key);
+      int i = Arrays.binarySearch(keys, key);
+      checkArgument(i >= 0, "no bucket %s in the table", key);
+      return new long[] {positivesAbove[i], countAbove[i]};
     }
 
-    /** Encodes a table as the summaries it was built from. */
+    /** Encodes a table as its three arrays. */
     static final class Coder extends AtomicCoder<BucketTable> {
-      private static final ListCoder<BucketSummary> SUMMARIES =
-          ListCoder.of(BucketSummary.Coder.of());
-
       @Override
       public void encode(BucketTable table, OutputStream out) throws IOException {
-        SUMMARIES.encode(table.summaries, out);
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(table.keys.length);
+        for (int i = 0; i < table.keys.length; i++) {
+          data.writeLong(table.keys[i]);
+          data.writeLong(table.positivesAbove[i]);
+          data.writeLong(table.countAbove[i]);
+        }
+        data.flush();
       }
 
       @Override
       public BucketTable decode(InputStream in) throws IOException {
-        return new BucketTable(SUMMARIES.decode(in));
+        DataInputStream data = new DataInputStream(in);
+        int size = data.readInt();
+        long[] keys = new long[size];
+        long[] positivesAbove = new long[size];
+        long[] countAbove = new long[size];
+        for (int i = 0; i < size; i++) {
+          keys[i] = data.readLong();
+          positivesAbove[i] = data.readLong();
+          countAbove[i] = data.readLong();
+        }
+        return new BucketTable(keys, positivesAbove, countAbove);
       }
     }
   }
@@ -329,7 +381,7 @@ public final class EvaluateVideos
 
     @Override
     public BucketTable extractOutput(List<BucketSummary> accumulator) {
-      return new BucketTable(accumulator);
+      return BucketTable.of(accumulator);
     }
 
     @Override
@@ -345,17 +397,19 @@ public final class EvaluateVideos
     }
   }
 
-  private static final class BucketPartFn extends DoFn<KV<Long, ScoreCounts>, BucketSummary> {
+  private static final class BucketPartFn
+      extends DoFn<KV<Integer, KeyedCounts>, BucketSummary> {
     private static final long serialVersionUID = 1L;
     static final String TABLE = "bucketTable";
 
     @ProcessElement
-    public void process(@Element KV<Long, ScoreCounts> bucket,
+    public void process(@Element KV<Integer, KeyedCounts> group,
         @SideInput(TABLE) BucketTable table, OutputReceiver<BucketSummary> out) {
-      long[] above = table.above(bucket.getKey());
-      ScoreCounts counts = bucket.getValue();
-      out.output(new BucketSummary(bucket.getKey(), counts.totalPositives(),
-          counts.totalCount(), AveragePrecision.partialSum(counts, above[0], above[1])));
+      group.getValue().counts().forEach((key, counts) -> {
+        long[] above = table.above(key);
+        out.output(new BucketSummary(key, counts.totalPositives(), counts.totalCount(),
+            AveragePrecision.partialSum(counts, above[0], above[1])));
+      });
     }
   }
 

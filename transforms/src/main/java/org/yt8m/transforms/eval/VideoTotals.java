@@ -87,7 +87,7 @@ final class VideoTotals implements Serializable {
       VarInt.encode(totals.examples, out);
       VarInt.encode(totals.hits, out);
       writeLongs(totals.perrHitsByLabelCount, out);
-      writeLongs(totals.classPositives, out);
+      writeSparse(totals.classPositives, out);
       VarInt.encode(totals.allPositives, out);
     }
 
@@ -96,7 +96,7 @@ final class VideoTotals implements Serializable {
       long examples = VarInt.decodeLong(in);
       long hits = VarInt.decodeLong(in);
       long[] perr = readLongs(in);
-      long[] classPositives = readLongs(in);
+      long[] classPositives = readSparse(in);
       VideoTotals totals = new VideoTotals(classPositives.length);
       totals.examples = examples;
       totals.hits = hits;
@@ -112,6 +112,35 @@ final class VideoTotals implements Serializable {
       for (long value : values) {
         VarInt.encode(value, out);
       }
+    }
+
+    /** Length, then the non-zero entries as (index gap, value): a bundle touches few classes. */
+    private static void writeSparse(long[] values, OutputStream out) throws IOException {
+      int nonZero = 0;
+      for (long value : values) {
+        nonZero += value != 0 ? 1 : 0;
+      }
+      VarInt.encode(values.length, out);
+      VarInt.encode(nonZero, out);
+      int previous = 0;
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != 0) {
+          VarInt.encode(i - previous, out);
+          VarInt.encode(values[i], out);
+          previous = i;
+        }
+      }
+    }
+
+    private static long[] readSparse(InputStream in) throws IOException {
+      long[] values = new long[VarInt.decodeInt(in)];
+      int nonZero = VarInt.decodeInt(in);
+      int index = 0;
+      for (int i = 0; i < nonZero; i++) {
+        index += VarInt.decodeInt(in);
+        values[index] = VarInt.decodeLong(in);
+      }
+      return values;
     }
 
     private static long[] readLongs(InputStream in) throws IOException {

@@ -2,9 +2,9 @@ package org.yt8m.transforms.inspect;
 
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn;
 import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -12,7 +12,7 @@ import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.record.Yt8mRecord;
-import org.yt8m.transforms.io.DeadLetter;
+import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.Yt8mIO;
 
 /**
@@ -29,7 +29,7 @@ import org.yt8m.transforms.io.Yt8mIO;
  * singleton side input.
  */
 public final class SummarizeShards<T extends Yt8mRecord>
-    extends PTransform<Yt8mIO.Result<T>, PCollection<ShardSummary>> {
+    extends PTransform<ReadResult<T>, PCollection<ShardSummary>> {
   private static final long serialVersionUID = 1L;
 
   private SummarizeShards() {}
@@ -39,7 +39,7 @@ public final class SummarizeShards<T extends Yt8mRecord>
   }
 
   @Override
-  public PCollection<ShardSummary> expand(Yt8mIO.Result<T> read) {
+  public PCollection<ShardSummary> expand(ReadResult<T> read) {
     PCollectionView<DeadLetterStats> deadLetters = read.deadLetters()
         .apply("SummarizeDeadLetters", Combine.globally(
             new StatsFn<>(DeadLetterStats::new, DeadLetterStatsCoder.of())).asSingletonView());

@@ -3,8 +3,6 @@ package org.yt8m.transforms.io;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -12,11 +10,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.io.Yt8mDecoder;
@@ -31,7 +25,7 @@ import org.yt8m.transforms.coders.DeadLetterCoder;
  * that are not valid YouTube-8M data.
  *
  * <pre>{@code
- * Yt8mIO.Result<VideoRecord> videos = pipeline.apply("ReadVideos",
+ * ReadResult<VideoRecord> videos = pipeline.apply("ReadVideos",
  *     Yt8mIO.readVideos("gs://bucket/train*.tfrecord").withNumClasses(3862));
  * videos.records() ...
  * videos.deadLetters() ...
@@ -60,7 +54,7 @@ public final class Yt8mIO {
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */
-  public static final class Read<T extends Yt8mRecord> extends PTransform<PBegin, Result<T>> {
+  public static final class Read<T extends Yt8mRecord> extends PTransform<PBegin, ReadResult<T>> {
     private static final long serialVersionUID = 1L;
 
     private final RecordFormat<T> format;
@@ -103,7 +97,7 @@ public final class Yt8mIO {
     }
 
     @Override
-    public Result<T> expand(PBegin input) {
+    public ReadResult<T> expand(PBegin input) {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
       checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
@@ -117,7 +111,7 @@ public final class Yt8mIO {
               .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, recordsTag,
                   deadLettersTag))
               .withOutputTags(recordsTag, TupleTagList.of(deadLettersTag)));
-      return new Result<>(input.getPipeline(), recordsTag,
+      return ReadResult.of(input.getPipeline(), recordsTag,
           outputs.get(recordsTag).setCoder(format.coder()), deadLettersTag,
           outputs.get(deadLettersTag).setCoder(DeadLetterCoder.of()));
     }
@@ -136,63 +130,6 @@ public final class Yt8mIO {
           .add(DisplayData.item("maxFrames", maxFrames).withLabel("Max frames kept"))
           .add(DisplayData.item("compression", compression.toString())
               .withLabel("Compression"));
-    }
-  }
-
-  /**
-   * What a read produces: the valid {@link #records()} and the {@link #deadLetters()}. It is
-   * also a pipeline input, so transforms that need both (a report of the shards) apply to it.
-   */
-  public static final class Result<T extends Yt8mRecord> implements PInput, POutput {
-    private final Pipeline pipeline;
-    private final TupleTag<T> recordsTag;
-    private final PCollection<T> records;
-    private final TupleTag<DeadLetter> deadLettersTag;
-    private final PCollection<DeadLetter> deadLetters;
-
-    private Result(Pipeline pipeline, TupleTag<T> recordsTag, PCollection<T> records,
-        TupleTag<DeadLetter> deadLettersTag, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.recordsTag = recordsTag;
-      this.records = records;
-      this.deadLettersTag = deadLettersTag;
-      this.deadLetters = deadLetters;
-    }
-
-    /** The records that decoded and validated. */
-    public PCollection<T> records() {
-      return records;
-    }
-
-    /** One {@link DeadLetter} per record that did not. */
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(recordsTag, records, deadLettersTag, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input,
-        PTransform<?, ?> transform) {}
-
-    /** Applies {@code transform} to this result (both outputs), named after the transform. */
-    public <OutputT extends POutput> OutputT apply(
-        PTransform<? super Result<T>, OutputT> transform) {
-      return Pipeline.applyTransform(this, transform);
-    }
-
-    /** Applies {@code transform} to this result (both outputs). */
-    public <OutputT extends POutput> OutputT apply(String name,
-        PTransform<? super Result<T>, OutputT> transform) {
-      return Pipeline.applyTransform(name, this, transform);
     }
   }
 }

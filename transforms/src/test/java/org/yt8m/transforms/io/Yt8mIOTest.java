@@ -53,7 +53,7 @@ class Yt8mIOTest {
       ShardFiles.write(dir.resolve("train000" + shard + ".tfrecord"), records);
     }
     Pipeline pipeline = TestPipelines.create();
-    Yt8mIO.Result<VideoRecord> read = pipeline.apply(Yt8mIO
+    ReadResult<VideoRecord> read = pipeline.apply(Yt8mIO
         .readVideos(dir.resolve("train*.tfrecord").toString()).withFeatures(SPEC)
         .withNumClasses(10));
     PAssert.that(read.records()).containsInAnyOrder(expected);
@@ -69,7 +69,7 @@ class Yt8mIOTest {
     ShardFiles.write(dir.resolve("train0000.tfrecord.gz"),
         List.of(ENCODER.encodeVideo(record, true)));
     Pipeline pipeline = TestPipelines.create();
-    Yt8mIO.Result<VideoRecord> read = pipeline.apply(Yt8mIO
+    ReadResult<VideoRecord> read = pipeline.apply(Yt8mIO
         .readVideos(dir.resolve("*").toString()).withFeatures(SPEC).withNumClasses(10));
     PAssert.that(read.records()).containsInAnyOrder(record);
     pipeline.run();
@@ -83,7 +83,7 @@ class Yt8mIOTest {
     ShardFiles.write(dir.resolve("frames.tfrecord"),
         List.of(new Yt8mEncoder(frames).encodeFrames(record, true)));
     Pipeline pipeline = TestPipelines.create();
-    Yt8mIO.Result<FrameRecord> read = pipeline.apply(Yt8mIO
+    ReadResult<FrameRecord> read = pipeline.apply(Yt8mIO
         .readFrames(dir.resolve("frames.tfrecord").toString()).withFeatures(frames));
     PAssert.that(read.records()).containsInAnyOrder(record);
     pipeline.run();
@@ -106,7 +106,7 @@ class Yt8mIOTest {
     Path shard = ShardFiles.write(dir.resolve("bad.tfrecord"), records);
 
     Pipeline pipeline = TestPipelines.create();
-    Yt8mIO.Result<VideoRecord> read = pipeline.apply(Yt8mIO.readVideos(shard.toString())
+    ReadResult<VideoRecord> read = pipeline.apply(Yt8mIO.readVideos(shard.toString())
         .withFeatures(SPEC).withNumClasses(3862));
     PAssert.that(read.records().apply("RecordIds", MapElements.into(TypeDescriptors.strings())
         .via(VideoRecord::id))).containsInAnyOrder("good0", "good1");
@@ -151,7 +151,7 @@ class Yt8mIOTest {
     Path shard = ShardFiles.write(dir.resolve("frames.tfrecord"), List.of(mismatch, empty));
 
     Pipeline pipeline = TestPipelines.create();
-    Yt8mIO.Result<FrameRecord> read = pipeline.apply(Yt8mIO.readFrames(shard.toString())
+    ReadResult<FrameRecord> read = pipeline.apply(Yt8mIO.readFrames(shard.toString())
         .withFeatures(frames));
     PAssert.that(read.records()).empty();
     PAssert.that(read.deadLetters().apply("DeadLetterLines", MapElements

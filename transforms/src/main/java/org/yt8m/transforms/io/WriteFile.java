@@ -23,41 +23,51 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * Writes the single element of a {@code PCollection} (a report, a set of metrics) as one
- * pretty-printed JSON file, atomically: to a temporary file beside it, then renamed over it, so
- * readers never see half a file and a rerun replaces the old one whole.
+ * Writes the single element of a {@code PCollection} (a report, a set of metrics, a table) as
+ * one file, atomically: to a temporary file beside it, then renamed over it, so readers never
+ * see half a file and a rerun replaces the old one whole.
  *
  * <pre>{@code
- * summary.apply("WriteReport", WriteJsonFile.<ShardSummary>to("gs://b/report.json")
- *     .via(s -> s.toJson(false)));
+ * summary.apply("WriteReport", WriteFile.<ShardSummary>to("gs://b/report.json")
+ *     .via(s -> WriteFile.json(s.toJson(false))));
  * }</pre>
  */
-public final class WriteJsonFile<T> extends PTransform<PCollection<T>, PDone> {
+public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
   private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String path;
-  private final SerializableFunction<T, ? extends JsonNode> toJson;
+  private final SerializableFunction<T, String> render;
 
-  private WriteJsonFile(String path, SerializableFunction<T, ? extends JsonNode> toJson) {
+  private WriteFile(String path, SerializableFunction<T, String> render) {
     this.path = path;
-    this.toJson = toJson;
+    this.render = render;
   }
 
   /** Writes to {@code path}, a local path or any Beam file system's (e.g. gs://). */
-  public static <T> WriteJsonFile<T> to(String path) {
-    return new WriteJsonFile<>(path, null);
+  public static <T> WriteFile<T> to(String path) {
+    return new WriteFile<>(path, null);
   }
 
-  /** How to render the element. */
-  public WriteJsonFile<T> via(SerializableFunction<T, ? extends JsonNode> toJson) {
-    return new WriteJsonFile<>(path, toJson);
+  /** How to render the element as the file's text. */
+  public WriteFile<T> via(SerializableFunction<T, String> render) {
+    return new WriteFile<>(path, render);
+  }
+
+  /** {@code json} pretty-printed, with a final newline: how this project writes JSON files. */
+  public static String json(JsonNode json) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException("JSON that cannot be written: " + e.getMessage(), e);
+    }
   }
 
   @Override
   public PDone expand(PCollection<T> input) {
     checkArgument(path != null && !path.isEmpty(), "no output path given");
-    checkArgument(toJson != null, "no rendering given: call via()");
-    input.apply("WriteJson", ParDo.of(new WriteFn<>(path, toJson)));
+    checkArgument(render != null, "no rendering given: call via()");
+    input.apply("Write", ParDo.of(new WriteFn<>(path, render)));
     return PDone.in(input.getPipeline());
   }
 
@@ -69,20 +79,18 @@ public final class WriteJsonFile<T> extends PTransform<PCollection<T>, PDone> {
 
   private static final class WriteFn<T> extends DoFn<T, Void> {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String path;
-    private final SerializableFunction<T, ? extends JsonNode> toJson;
+    private final SerializableFunction<T, String> render;
 
-    WriteFn(String path, SerializableFunction<T, ? extends JsonNode> toJson) {
+    WriteFn(String path, SerializableFunction<T, String> render) {
       this.path = path;
-      this.toJson = toJson;
+      this.render = render;
     }
 
     @ProcessElement
     public void process(@Element T element) throws IOException {
-      write(path, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-          toJson.apply(element)) + "\n");
+      write(path, render.apply(element));
     }
   }
 

@@ -1,0 +1,49 @@
+package org.yt8m.pipelines.evaluate;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ReaderOptions;
+
+/** Options of {@code yt8m evaluate}. */
+public interface EvaluateOptions extends ReaderOptions {
+
+  @Description("Shards whose labels the predictions are scored against: a local or gs:// "
+      + "glob, e.g. gs://bucket/validate*.tfrecord.")
+  @Validation.Required
+  String getEvalDataPattern();
+
+  void setEvalDataPattern(String evalDataPattern);
+
+  @Description("Predictions file(s) in the inference CSV format (VideoId,LabelConfidencePairs) "
+      + "to score, e.g. a Kaggle-style submission: a path or glob.")
+  String getPredictions();
+
+  void setPredictions(String predictions);
+
+  @Description("Training directory of a model to evaluate. Not available yet: evaluating a "
+      + "model needs the SavedModel export of the training command; score its predictions "
+      + "file with --predictions meanwhile.")
+  String getTrainDir();
+
+  void setTrainDir(String trainDir);
+
+  @Description("Each video's top-k predictions count for GAP and per-class AP.")
+  @Default.Integer(20)
+  int getTopK();
+
+  void setTopK(int topK);
+
+  @Description("mAP over all --numClasses classes, counting classes without positives as 0 "
+      + "(the starter code's 2017/2018 convention), instead of over the classes with "
+      + "positives.")
+  @Default.Boolean(false)
+  boolean getMapOverAllClasses();
+
+  void setMapOverAllClasses(boolean mapOverAllClasses);
+
+  @Description("Directory for metrics.json and per_class_ap.csv (local or gs://).")
+  String getOutputDir();
+
+  void setOutputDir(String outputDir);
+}

@@ -1,0 +1,169 @@
+package org.yt8m.pipelines.evaluate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.Readers;
+import org.yt8m.transforms.eval.EvaluateVideos;
+import org.yt8m.transforms.eval.JoinLabels;
+import org.yt8m.transforms.eval.KeyLabels;
+import org.yt8m.transforms.eval.PredictionsCsv;
+import org.yt8m.transforms.eval.RankedPredictions;
+import org.yt8m.transforms.io.DeadLetter;
+import org.yt8m.transforms.io.ReadResult;
+import org.yt8m.transforms.io.WriteFile;
+
+/**
+ * {@code yt8m evaluate --predictions=FILE}: scores a predictions file (the inference CSV format)
+ * against the labels of the shards, exactly as the starter code's eval.py computes Hit@1, PERR,
+ * GAP and mAP, and writes metrics.json and per_class_ap.csv to {@code --outputDir}.
+ */
+public final class EvaluatePipeline {
+  private EvaluatePipeline() {}
+
+  public static void main(String[] args) throws IOException {
+    execute(PipelineOptionsFactory.fromArgs(args).withValidation().as(EvaluateOptions.class),
+        System.out);
+  }
+
+  /** What {@code yt8m evaluate} does: checks, runs to the end, prints eval.py's summary. */
+  public static void execute(EvaluateOptions options, PrintStream out) throws IOException {
+    validate(options);
+    JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
+    JobRunner.requireMatches(options, "predictions", options.getPredictions());
+    JobRunner.awaitSuccess(run(options));
+    String metricsPath = outputFile(options, EvaluationReport.METRICS_FILE);
+    JsonNode metrics = new ObjectMapper().readTree(Channels.newInputStream(
+        FileSystems.open(FileSystems.matchNewResource(metricsPath, false))));
+    out.println(EvaluationReport.summaryLine(metrics));
+    out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
+            + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
+        metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong());
+    out.println("wrote " + metricsPath + " and "
+        + outputFile(options, EvaluationReport.PER_CLASS_FILE));
+  }
+
+  /** Builds and starts the pipeline. */
+  public static PipelineResult run(EvaluateOptions options) {
+    validate(options);
+    Pipeline pipeline = Pipeline.create(options);
+    ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply("ReadPredictions",
+        PredictionsCsv.read(options.getPredictions()).withNumClasses(options.getNumClasses()));
+    PCollection<KV<String, int[]>> labels;
+    PCollection<DeadLetter> invalidRecords;
+    if (options.getFrameFeatures()) {
+      ReadResult<FrameRecord> shards = pipeline.apply("ReadShards",
+          Readers.frames(options, options.getEvalDataPattern()));
+      labels = shards.records().apply("KeyLabels", KeyLabels.create());
+      invalidRecords = shards.deadLetters();
+    } else {
+      ReadResult<VideoRecord> shards = pipeline.apply("ReadShards",
+          Readers.videos(options, options.getEvalDataPattern()));
+      labels = shards.records().apply("KeyLabels", KeyLabels.create());
+      invalidRecords = shards.deadLetters();
+    }
+    JoinLabels.Result joined = labels.apply("JoinPredictions",
+        JoinLabels.with(predictions.records()));
+    PCollection<EvaluationMetrics> metrics = joined.videos().apply("Evaluate",
+        EvaluateVideos.withNumClasses(options.getNumClasses()).withTopK(options.getTopK())
+            .withMapOverAllClasses(options.getMapOverAllClasses()));
+
+    PCollectionView<Map<String, Long>> counts = PCollectionList.of(joined.counts())
+        .and(countAs("CountMalformedLines", "malformed_lines",
+            PCollectionList.of(predictions.deadLetters()).and(joined.deadLetters())
+                .apply("AllMalformedLines", Flatten.pCollections())))
+        .and(countAs("CountInvalidRecords", "invalid_records", invalidRecords))
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("SumCounts", Sum.longsPerKey())
+        .apply("CountsView", View.asMap());
+    ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
+        options.getPredictions(), options.getTopK(), options.getNumClasses(),
+        options.getMapOverAllClasses(), Instant.now().toString());
+    metrics
+        .apply("RenderMetrics", ParDo.of(new RenderMetricsFn(context))
+            .withSideInput(RenderMetricsFn.COUNTS, counts))
+        .setCoder(StringUtf8Coder.of())
+        .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
+            EvaluationReport.METRICS_FILE)).via(json -> json));
+    metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
+        EvaluationReport.PER_CLASS_FILE)).via(EvaluationReport::perClassCsv));
+    return pipeline.run();
+  }
+
+  private static void validate(EvaluateOptions options) {
+    if (options.getTrainDir() != null) {
+      throw new IllegalArgumentException("--trainDir: evaluating a model needs the SavedModel "
+          + "export of the training command, which is not built yet; score the model's "
+          + "predictions file with --predictions instead");
+    }
+    if (options.getPredictions() == null) {
+      throw new IllegalArgumentException("give --predictions=FILE (the inference CSV to score)");
+    }
+    if (options.getOutputDir() == null) {
+      throw new IllegalArgumentException("give --outputDir for metrics.json and "
+          + "per_class_ap.csv");
+    }
+    if (options.getTopK() <= 0) {
+      throw new IllegalArgumentException("--topK must be positive, got " + options.getTopK());
+    }
+  }
+
+  private static String outputFile(EvaluateOptions options, String name) {
+    return FileSystems.matchNewResource(options.getOutputDir(), true)
+        .resolve(name, StandardResolveOptions.RESOLVE_FILE).toString();
+  }
+
+  private static PCollection<KV<String, Long>> countAs(String step, String name,
+      PCollection<DeadLetter> letters) {
+    return letters.apply(step, MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+            TypeDescriptors.longs())).via(letter -> KV.of(name, 1L)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  private static final class RenderMetricsFn extends DoFn<EvaluationMetrics, String> {
+    private static final long serialVersionUID = 1L;
+    static final String COUNTS = "counts";
+    private final String context;
+
+    RenderMetricsFn(ObjectNode context) {
+      this.context = context.toString();
+    }
+
+    @ProcessElement
+    public void process(@Element EvaluationMetrics metrics,
+        @SideInput(COUNTS) Map<String, Long> counts, OutputReceiver<String> out)
+        throws IOException {
+      ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
+      out.output(WriteFile.json(EvaluationReport.metricsJson(metrics, contextNode, counts)));
+    }
+  }
+}

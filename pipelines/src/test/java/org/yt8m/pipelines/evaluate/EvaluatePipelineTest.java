@@ -1,0 +1,202 @@
+package org.yt8m.pipelines.evaluate;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.MetricsAccumulator;
+import org.yt8m.model.metrics.TopK;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.testing.SharedData;
+
+/**
+ * {@code evaluate --predictions}: a predictions file the test writes, scored against shards, and
+ * checked against the plain loop fed the same labels and the same parsed scores.
+ */
+class EvaluatePipelineTest {
+  private static final int CLASSES = 60;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void scoresAFileWithMissingExtraAndBadLines() throws Exception {
+    SyntheticShards shards = new SyntheticShards("validate", 150, 2, false, 10, 330);
+    for (int shard = 0; shard < 2; shard++) {
+      try (OutputStream out = Files.newOutputStream(dir.resolve(shards.shardName(shard)))) {
+        shards.writeShard(shard, SyntheticVideos.of(4, CLASSES, FeatureSpec.VIDEO_DEFAULT), out);
+      }
+    }
+    List<VideoRecord> videos = read(dir, "validate", CLASSES);
+    SplittableRandom random = new SplittableRandom(8);
+    MetricsAccumulator expected = new MetricsAccumulator(CLASSES, 20);
+    List<String> lines = new ArrayList<>(List.of("VideoId,LabelConfidencePairs"));
+    for (int v = 0; v < videos.size(); v++) {
+      VideoRecord video = videos.get(v);
+      if (v % 15 == 0) {
+        expected.add(video.labels(), new int[0], new float[0]); // no line for this video
+        continue;
+      }
+      lines.add(line(video.id(), noisyScores(video.labels(), random), expected, video.labels()));
+    }
+    for (int u = 0; u < 5; u++) {
+      lines.add("unknown" + u + ",1 0.5 2 0.25");
+    }
+    lines.add(videos.get(1).id() + ",3 0.9"); // a second line for a video: dead letter
+    lines.add("bad1,1 NaN");
+    lines.add("bad2,1 0.5 2");
+    lines.add("bad3," + CLASSES + " 0.5");
+    Path predictions = Files.write(dir.resolve("predictions.csv"), lines, UTF_8);
+
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    JsonNode metrics = evaluate(text, "--evalDataPattern=" + dir.resolve("validate*"),
+        "--predictions=" + predictions, "--numClasses=" + CLASSES);
+    EvaluationMetrics loop = expected.result(false);
+    assertEquals(150, metrics.get("examples").asLong());
+    assertEquals(loop.hitAtOne(), metrics.get("hit_at_one").asDouble(), 1e-12);
+    assertEquals(loop.perr(), metrics.get("perr").asDouble(), 1e-12);
+    assertEquals(loop.gap(), metrics.get("gap").asDouble(), 1e-12);
+    assertEquals(loop.map(), metrics.get("map").asDouble(), 1e-12);
+    assertEquals(loop.numClassesWithPositives(),
+        metrics.get("num_classes_with_positives").asInt());
+    assertEquals(10, metrics.get("videos_without_predictions").asLong());
+    assertEquals(5, metrics.get("unknown_videos").asLong());
+    assertEquals(4, metrics.get("malformed_lines").asLong());
+    assertTrue(metrics.get("loss").isNull());
+    assertEquals(20, metrics.get("top_k").asInt());
+
+    List<String> perClass = Files.readAllLines(dir.resolve("out/per_class_ap.csv"));
+    assertEquals("class,ap,positives,predictions", perClass.get(0));
+    assertEquals(loop.numClassesWithPositives() + 1, perClass.size());
+    String summary = text.toString(UTF_8);
+    assertTrue(summary.startsWith(String.format(Locale.ROOT, "examples: 150 | Hit@1: %.6f | "
+        + "PERR: %.6f | MAP: %.6f | GAP: %.6f", loop.hitAtOne(), loop.perr(), loop.map(),
+        loop.gap())), summary);
+    assertTrue(summary.contains("videos without predictions: 10 | unknown videos: 5 | "
+        + "malformed lines: 4"), summary);
+  }
+
+  @Test
+  void real2018ShardsWithAPredictionsFile() throws Exception {
+    Path folder = SharedData.folder("yt8m-2018-video");
+    List<VideoRecord> videos = read(folder, "validate", 3862);
+    SplittableRandom random = new SplittableRandom(2);
+    MetricsAccumulator expected = new MetricsAccumulator(3862, 20);
+    List<String> lines = new ArrayList<>(List.of("VideoId,LabelConfidencePairs"));
+    for (VideoRecord video : videos) {
+      lines.add(line(video.id(), sparseScores(video.labels(), random), expected,
+          video.labels()));
+    }
+    Path predictions = Files.write(dir.resolve("predictions.csv"), lines, UTF_8);
+    JsonNode metrics = evaluate(new ByteArrayOutputStream(), "--evalDataPattern="
+        + folder.resolve("validate*.tfrecord"), "--predictions=" + predictions);
+    EvaluationMetrics loop = expected.result(false);
+    assertEquals(1202, metrics.get("examples").asLong());
+    assertEquals(loop.gap(), metrics.get("gap").asDouble(), 1e-12);
+    assertEquals(loop.map(), metrics.get("map").asDouble(), 1e-12);
+    assertEquals(loop.hitAtOne(), metrics.get("hit_at_one").asDouble(), 1e-12);
+    assertEquals(0, metrics.get("videos_without_predictions").asLong());
+  }
+
+  @Test
+  void modelEvaluationSaysWhatToUseInstead() {
+    EvaluateOptions options = PipelineOptionsFactory.fromArgs("--evalDataPattern=x",
+        "--trainDir=/tmp/model").as(EvaluateOptions.class);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EvaluatePipeline.execute(options, System.out));
+    assertTrue(e.getMessage().contains("--predictions"), e.getMessage());
+  }
+
+  /** Scores near 1 for labels, random below for other classes. */
+  private static float[] noisyScores(int[] labels, SplittableRandom random) {
+    float[] scores = new float[CLASSES];
+    for (int c = 0; c < CLASSES; c++) {
+      scores[c] = (float) random.nextDouble(0, 0.6);
+    }
+    for (int label : labels) {
+      scores[label] = (float) random.nextDouble(0.3, 1.0);
+    }
+    return scores;
+  }
+
+  /** Labels at 0.5 or so, plus a few random classes. */
+  private static float[] sparseScores(int[] labels, SplittableRandom random) {
+    float[] scores = new float[3862];
+    for (int i = 0; i < 10; i++) {
+      scores[random.nextInt(3862)] = (float) random.nextDouble(0, 0.7);
+    }
+    for (int label : labels) {
+      scores[label] = (float) random.nextDouble(0.2, 0.9);
+    }
+    return scores;
+  }
+
+  /**
+   * The CSV line of a video's top 20 (scores printed with 6 decimals), also added to the plain
+   * loop with the scores as the file gives them.
+   */
+  private static String line(String id, float[] scores, MetricsAccumulator expected,
+      int[] labels) {
+    float[] printed = new float[scores.length];
+    for (int c = 0; c < scores.length; c++) {
+      printed[c] = Float.parseFloat(String.format(Locale.ROOT, "%.6f", scores[c]));
+    }
+    int[] top = TopK.classes(printed, 20);
+    StringBuilder line = new StringBuilder(id).append(',');
+    for (int i = 0; i < top.length; i++) {
+      line.append(i == 0 ? "" : " ").append(top[i]).append(' ')
+          .append(String.format(Locale.ROOT, "%.6f", printed[top[i]]));
+    }
+    expected.add(labels, top, TopK.scoresOf(printed, top));
+    return line.toString();
+  }
+
+  private JsonNode evaluate(ByteArrayOutputStream text, String... args) throws IOException {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--outputDir=" + dir.resolve("out");
+    EvaluateOptions options = PipelineOptionsFactory.fromArgs(all).withValidation()
+        .as(EvaluateOptions.class);
+    EvaluatePipeline.execute(options, new PrintStream(text, true, UTF_8));
+    return new ObjectMapper().readTree(dir.resolve("out/metrics.json").toFile());
+  }
+
+  private static List<VideoRecord> read(Path folder, String prefix, int numClasses)
+      throws Exception {
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.VIDEO_DEFAULT, numClasses, 300);
+    List<VideoRecord> videos = new ArrayList<>();
+    try (var files = Files.list(folder)) {
+      for (Path shard : files.filter(p -> p.getFileName().toString().startsWith(prefix))
+          .sorted().toList()) {
+        try (TfRecordReader reader = new TfRecordReader(shard.toString(),
+            Files.newInputStream(shard))) {
+          while (reader.next()) {
+            videos.add(decoder.decodeVideo(reader.buffer(), reader.length()));
+          }
+        }
+      }
+    }
+    return videos;
+  }
+}

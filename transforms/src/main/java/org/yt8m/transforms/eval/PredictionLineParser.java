@@ -1,0 +1,100 @@
+package org.yt8m.transforms.eval;
+
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.yt8m.model.metrics.Scores;
+
+/**
+ * Parses one data line of a predictions CSV ({@code VideoId,LabelConfidencePairs}: an id, a
+ * comma, then space-separated class and score pairs) into an id and pairs ranked by score,
+ * ties by lower class: the file's order is not trusted. Rejects, with a reason code, what the
+ * starter code would never have written.
+ */
+final class PredictionLineParser {
+  /** The header the starter code writes. */
+  static final String HEADER = "VideoId,LabelConfidencePairs";
+
+  /** A decimal number as C's %g or %f writes it: no NaN, Infinity, hex or type suffixes. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  /** A line that is not a valid predictions line: a reason code and a message. */
+  static final class BadLine extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    BadLine(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** A parsed line: the video id and its ranked pairs. */
+  record Parsed(String id, int[] ranked, float[] scores) {}
+
+  private final int numClasses;
+
+  PredictionLineParser(int numClasses) {
+    this.numClasses = numClasses;
+  }
+
+  Parsed parse(String line) throws BadLine {
+    int comma = line.indexOf(',');
+    if (comma < 0) {
+      throw new BadLine("malformed_line", "no comma between the video id and the pairs");
+    }
+    String id = line.substring(0, comma).trim();
+    if (id.isEmpty()) {
+      throw new BadLine("missing_id", "empty video id");
+    }
+    String pairs = line.substring(comma + 1).trim();
+    String[] tokens = pairs.isEmpty() ? new String[0] : SPACES.split(pairs);
+    if (tokens.length % 2 != 0) {
+      throw new BadLine("odd_token_count", tokens.length + " tokens after the id: pairs of "
+          + "class and score need an even number");
+    }
+    int pairCount = tokens.length / 2;
+    long[] keys = new long[pairCount];
+    for (int i = 0; i < pairCount; i++) {
+      String classToken = tokens[2 * i];
+      String scoreToken = tokens[2 * i + 1];
+      int c;
+      try {
+        c = Integer.parseInt(classToken);
+      } catch (NumberFormatException e) {
+        throw new BadLine("bad_class", "class '" + classToken + "' is not an integer");
+      }
+      if (c < 0 || c >= numClasses) {
+        throw new BadLine("class_out_of_range", "class " + c + " out of range [0, "
+            + numClasses + ")");
+      }
+      if (!DECIMAL.matcher(scoreToken).matches()) {
+        throw new BadLine("bad_score", "score '" + scoreToken + "' of class " + c
+            + " is not a finite decimal number");
+      }
+      float score = Float.parseFloat(scoreToken);
+      if (!Float.isFinite(score)) {
+        throw new BadLine("bad_score", "score '" + scoreToken + "' of class " + c
+            + " overflows float32");
+      }
+      // Sorting these keys ranks by score, highest first, then by class.
+      keys[i] = ((long) ~Scores.sortableBits(score) << 32) | c;
+    }
+    Arrays.sort(keys);
+    int[] ranked = new int[pairCount];
+    float[] scores = new float[pairCount];
+    for (int i = 0; i < pairCount; i++) {
+      ranked[i] = (int) keys[i];
+      scores[i] = Scores.fromSortableBits(~(int) (keys[i] >> 32));
+    }
+    int[] byClass = ranked.clone();
+    Arrays.sort(byClass);
+    for (int i = 1; i < pairCount; i++) {
+      if (byClass[i] == byClass[i - 1]) {
+        throw new BadLine("duplicate_class", "class " + byClass[i] + " appears twice");
+      }
+    }
+    return new Parsed(id, ranked, scores);
+  }
+}

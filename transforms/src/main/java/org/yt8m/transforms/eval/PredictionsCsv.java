@@ -1,0 +1,142 @@
+package org.yt8m.transforms.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.Channels;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.io.DeadLetter;
+import org.yt8m.transforms.io.ReadResult;
+
+/**
+ * Reads predictions files in the starter code's inference format ({@code VideoId,
+ * LabelConfidencePairs} header, then {@code id,class score class score ...}) into each video's
+ * ranked predictions, keyed by video id.
+ *
+ * <p>Files are read line by line in a DoFn (TextIO gives no line numbers), so a malformed line
+ * becomes a dead letter naming the file, the line number and the reason: {@code malformed_line},
+ * {@code missing_id}, {@code odd_token_count}, {@code bad_class}, {@code class_out_of_range},
+ * {@code bad_score} (including NaN and Infinity), {@code duplicate_class}; each is counted as
+ * {@code malformed_<reason>}. Pairs are re-ranked by score, not trusted in file order. A line 1
+ * equal to the header is skipped.
+ */
+public final class PredictionsCsv {
+  private PredictionsCsv() {}
+
+  /** Reads the predictions files matching {@code filepattern}. */
+  public static Read read(String filepattern) {
+    return new Read(filepattern, 3862);
+  }
+
+  /** The read transform. */
+  public static final class Read
+      extends PTransform<PBegin, ReadResult<KV<String, RankedPredictions>>> {
+    private static final long serialVersionUID = 1L;
+    private final String filepattern;
+    private final int numClasses;
+
+    private Read(String filepattern, int numClasses) {
+      this.filepattern = filepattern;
+      this.numClasses = numClasses;
+    }
+
+    /** Classes must lie in {@code [0, numClasses)} (default 3862). */
+    public Read withNumClasses(int numClasses) {
+      return new Read(filepattern, numClasses);
+    }
+
+    @Override
+    public ReadResult<KV<String, RankedPredictions>> expand(PBegin input) {
+      checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
+      checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
+      TupleTag<KV<String, RankedPredictions>> predictionsTag = new TupleTag<>() {};
+      TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
+      PCollectionTuple outputs = input
+          .apply("MatchFiles", FileIO.match().filepattern(filepattern)
+              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+          .apply("ParseLines", ParDo.of(new ParseFileFn(numClasses, predictionsTag,
+              deadLettersTag)).withOutputTags(predictionsTag, TupleTagList.of(deadLettersTag)));
+      return ReadResult.of(input.getPipeline(), predictionsTag, outputs.get(predictionsTag)
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), RankedPredictions.Coder.of())),
+          deadLettersTag, outputs.get(deadLettersTag).setCoder(DeadLetterCoder.of()));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("filePattern", filepattern).withLabel("Predictions files"))
+          .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"));
+    }
+  }
+
+  private static final class ParseFileFn
+      extends DoFn<FileIO.ReadableFile, KV<String, RankedPredictions>> {
+    private static final long serialVersionUID = 1L;
+    private final int numClasses;
+    private final TupleTag<KV<String, RankedPredictions>> predictionsTag;
+    private final TupleTag<DeadLetter> deadLettersTag;
+    private final Counter lines = Metrics.counter(PredictionsCsv.class, "prediction_lines");
+    private transient PredictionLineParser parser;
+
+    ParseFileFn(int numClasses, TupleTag<KV<String, RankedPredictions>> predictionsTag,
+        TupleTag<DeadLetter> deadLettersTag) {
+      this.numClasses = numClasses;
+      this.predictionsTag = predictionsTag;
+      this.deadLettersTag = deadLettersTag;
+    }
+
+    @Setup
+    public void setup() {
+      parser = new PredictionLineParser(numClasses);
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
+        throws IOException {
+      String name = file.getMetadata().resourceId().toString();
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+          Channels.newInputStream(file.open()), UTF_8), 1 << 20)) {
+        long number = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          number++;
+          if ((number == 1 && line.strip().equalsIgnoreCase(PredictionLineParser.HEADER))
+              || line.isBlank()) {
+            continue;
+          }
+          lines.inc();
+          try {
+            PredictionLineParser.Parsed parsed = parser.parse(line);
+            out.get(predictionsTag).output(KV.of(parsed.id(), new RankedPredictions(name,
+                number, parsed.ranked(), parsed.scores())));
+          } catch (PredictionLineParser.BadLine e) {
+            Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason).inc();
+            String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
+                : null;
+            out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, id,
+                e.reason, e.getMessage()));
+          }
+        }
+      }
+    }
+  }
+}
