@@ -20,8 +20,15 @@ public final class JobRunner {
       throws IOException {
     FileSystems.setDefaultPipelineOptions(options);
     MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
-    if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
-      throw new IllegalArgumentException("--" + flag + "=" + pattern + " matches no file");
+    if (match.status() == MatchResult.Status.ERROR) {
+      match.metadata(); // throws the file system's own error (permissions, credentials, ...)
+    }
+    boolean anyFile = match.status() == MatchResult.Status.OK && match.metadata().stream()
+        .anyMatch(file -> !file.resourceId().isDirectory());
+    if (!anyFile) {
+      throw new IllegalArgumentException("--" + flag + "=" + pattern + " matches no file"
+          + (pattern.endsWith("/") ? " (it names a directory: add a glob such as *.tfrecord)"
+              : ""));
     }
   }
 

@@ -138,7 +138,12 @@ public final class TfRecordReader implements AutoCloseable {
         read = in.read(target, offset + total, count - total);
       } catch (EOFException e) {
         // GZIP streams cut short report themselves this way.
-        throw corrupt("truncated compressed stream (" + e.getMessage() + ")");
+        throw corrupt("truncated compressed stream");
+      } catch (CorruptRecordException e) {
+        throw e;
+      } catch (IOException e) {
+        // A corrupt compressed stream, or a failing read: say where.
+        throw corrupt("cannot read: " + (e.getMessage() != null ? e.getMessage() : e));
       }
       if (read < 0) {
         break;

@@ -140,9 +140,9 @@ public final class Yt8mDecoder {
             : "");
       }
       return VideoRecord.of(id, labels, values);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw new InvalidRecordException(RejectReason.MALFORMED, id,
-          "not a tf.train.Example: " + e.getMessage());
+          "not a tf.train.Example: " + describe(e));
     }
   }
 
@@ -202,9 +202,9 @@ public final class Yt8mDecoder {
         }
       }
       return FrameRecord.of(id, labels, kept, frameSize, quantized);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw new InvalidRecordException(RejectReason.MALFORMED, id,
-          "not a tf.train.SequenceExample: " + e.getMessage());
+          "not a tf.train.SequenceExample: " + describe(e));
     }
   }
 
@@ -277,11 +277,11 @@ public final class Yt8mDecoder {
       for (int tag = list.readTag(); tag != 0; tag = list.readTag()) {
         if (tag == lengthDelimited(1)) {
           int length = list.readRawVarint32();
+          int start = entryStarts[target] + list.getTotalBytesRead();
+          list.skipRawBytes(length); // checks the value lies inside the list
           if (length > 0) {
-            int start = entryStarts[target] + list.getTotalBytesRead();
             return new String(data, start, length, UTF_8);
           }
-          list.skipRawBytes(length);
         } else {
           list.skipField(tag);
         }
@@ -486,6 +486,15 @@ public final class Yt8mDecoder {
     entryStarts[target] = listStart;
     entryLengths[target] = listLength;
     return CodedInputStream.newInstance(data, listStart, listLength);
+  }
+
+  /**
+   * A wire-format error's message. Bytes that are not protobuf can also break an offset check
+   * (a RuntimeException): both mean the record is malformed, never a crash of the job.
+   */
+  private static String describe(Exception e) {
+    return e instanceof IOException ? e.getMessage() : "a length or offset lies outside the "
+        + "record (" + e + ")";
   }
 
   private static int lengthDelimited(int field) {

@@ -7,6 +7,7 @@ import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.yt8m.model.io.TfRecordWriter;
 import org.yt8m.model.io.Yt8mEncoder;
@@ -48,7 +49,7 @@ public record SyntheticShards(String split, int numVideos, int numShards, boolea
 
   /** The file name of shard {@code shard}, as the releases name them: {@code train0003.tfrecord}. */
   public String shardName(int shard) {
-    return String.format("%s%04d.tfrecord", split, shard);
+    return String.format(Locale.ROOT, "%s%04d.tfrecord", split, shard);
   }
 
   /** The number of videos in shard {@code shard}. */
@@ -67,7 +68,7 @@ public record SyntheticShards(String split, int numVideos, int numShards, boolea
         .putLong(videos.seed()).putString(split, UTF_8).putInt(shard).hash().asLong());
     int count = videosInShard(shard);
     for (int i = 0; i < count; i++) {
-      String id = String.format("%c%04d-%06d", split.charAt(0), shard, i);
+      String id = String.format(Locale.ROOT, "%c%04d-%06d", split.charAt(0), shard, i);
       byte[] bytes = frameLevel
           ? encoder.encodeFrames(videos.frames(id, random, minFrames, maxFrames), withLabels())
           : encoder.encodeVideo(videos.video(id, random), withLabels());

@@ -205,6 +205,15 @@ class Yt8mDecoderVideoTest {
   }
 
   @Test
+  void rejectsAnIdLongerThanItsField() {
+    // The GOLDEN_EXAMPLE with the id's value declared 16 bytes long where 2 are present.
+    byte[] bytes = HexFormat.of().parseHex(GOLDEN_EXAMPLE.replace("0a027631", "0a107631"));
+    InvalidRecordException e = assertThrows(InvalidRecordException.class,
+        () -> decoder(FeatureSpec.parse("a", "2"), 10).decodeVideo(bytes, bytes.length));
+    assertEquals(RejectReason.MALFORMED, e.reason());
+  }
+
+  @Test
   void agreesWithTensorFlowsClassesOnRandomRecords() throws Exception {
     java.util.SplittableRandom random = new java.util.SplittableRandom(7);
     Yt8mDecoder decoder = decoder(TWO_FEATURES, 100);

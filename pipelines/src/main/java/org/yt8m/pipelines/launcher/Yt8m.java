@@ -119,15 +119,23 @@ public final class Yt8m {
     return result;
   }
 
-  /** The most specific message in a failure's cause chain. */
+  /**
+   * The first message in a failure's cause chain that says something of its own: wrappers whose
+   * message is only their cause's {@code toString()} (Beam's PipelineExecutionException, for
+   * one) are skipped, and a message that adds context (the file, the record) is kept over the
+   * bare cause below it.
+   */
   static String describe(Throwable failure) {
-    String message = null;
     for (Throwable t : Throwables.getCausalChain(failure)) {
-      if (t.getMessage() != null && !t.getMessage().isEmpty()) {
-        message = t.getMessage();
+      String message = t.getMessage();
+      Throwable cause = t.getCause();
+      boolean wrapper = message == null || message.isEmpty()
+          || (cause != null && message.equals(cause.toString()));
+      if (!wrapper) {
+        return message;
       }
     }
-    return message != null ? message : Throwables.getRootCause(failure).toString();
+    return Throwables.getRootCause(failure).toString();
   }
 
   static String usage() {

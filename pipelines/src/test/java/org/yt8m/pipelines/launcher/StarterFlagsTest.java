@@ -30,6 +30,14 @@ class StarterFlagsTest {
   }
 
   @Test
+  void abslBooleanSpellingsOnlyForBooleans() {
+    assertEquals(List.of("--frameFeatures=true", "--frameFeatures=false",
+            "--inputPattern=True", "--numWorkers=1", "--streaming=false"),
+        normalize("--frame_features=1", "--frame_features=f", "--input_pattern=True",
+            "--num_workers=1", "--streaming=False"));
+  }
+
+  @Test
   void bareAndNegatedBooleans() {
     assertEquals(List.of("--frameFeatures", "--frameFeatures=false"),
         normalize("--frame_features", "--noframe_features"));
@@ -46,11 +54,11 @@ class StarterFlagsTest {
   @Test
   void flagsThatMeanNothingHereAreDroppedAndReported() {
     StarterFlags.Normalized normalized = StarterFlags.normalize(List.of("--num_readers=8",
-        "--inputPattern=x", "--num_gpu", "2", "--log_device_placement=False", "--run_once"),
-        INSPECT);
+        "--inputPattern=x", "--num_gpu", "2", "--log_device_placement=False", "--run_once",
+        "--norun_once"), INSPECT);
     assertEquals(List.of("--inputPattern=x"), normalized.args());
-    assertEquals(List.of("--num_readers=8", "--num_gpu", "--log_device_placement=False",
-        "--run_once"), normalized.ignored());
+    assertEquals(List.of("--num_readers=8", "--num_gpu 2", "--log_device_placement=False",
+        "--run_once", "--norun_once"), normalized.ignored());
   }
 
   private static List<String> normalize(String... args) {

@@ -115,6 +115,28 @@ class Yt8mTest {
   }
 
   @Test
+  void corruptGzipShardFailsNamingTheFile() throws Exception {
+    Path data = dir.resolve("data");
+    assertEquals(Yt8m.OK, run("generate", "--outputDir=" + data, "--numVideos=20",
+        "--numShards=1", "--compression=GZIP"));
+    Path shard = data.resolve("train0000.tfrecord.gz");
+    byte[] bytes = Files.readAllBytes(shard);
+    for (int i = 40; i < 60; i++) {
+      bytes[i] ^= 0x5a; // inside the deflate stream
+    }
+    Files.write(shard, bytes);
+    assertEquals(Yt8m.FAILED, run("inspect", "--inputPattern=" + shard));
+    assertTrue(stderr().startsWith("yt8m inspect: error: " + shard + ": record 0 at byte "
+        + "offset 0: "), stderr());
+  }
+
+  @Test
+  void directoryAsPatternFails() {
+    assertEquals(Yt8m.FAILED, run("inspect", "--inputPattern=" + dir + "/"));
+    assertTrue(stderr().contains("matches no file (it names a directory"), stderr());
+  }
+
+  @Test
   void patternMatchingNothingFails() {
     assertEquals(Yt8m.FAILED, run("inspect", "--inputPattern=" + dir.resolve("none*")));
     assertEquals("yt8m inspect: error: --inputPattern=" + dir.resolve("none*")

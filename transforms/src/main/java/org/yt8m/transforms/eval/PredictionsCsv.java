@@ -73,7 +73,8 @@ public final class PredictionsCsv {
       PCollectionTuple outputs = input
           .apply("MatchFiles", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-          .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+          .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO)
+              .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("ParseLines", ParDo.of(new ParseFileFn(numClasses, predictionsTag,
               deadLettersTag)).withOutputTags(predictionsTag, TupleTagList.of(deadLettersTag)));
       return ReadResult.of(input.getPipeline(), predictionsTag, outputs.get(predictionsTag)

@@ -106,7 +106,8 @@ public final class Yt8mIO {
       PCollectionTuple outputs = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-          .apply("OpenShards", FileIO.readMatches().withCompression(compression))
+          .apply("OpenShards", FileIO.readMatches().withCompression(compression)
+              .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo
               .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, recordsTag,
                   deadLettersTag))

@@ -48,7 +48,9 @@ class WriteSyntheticShardsTest {
     write.apply(WriteSyntheticShards.to(dir.toString()).withShards(SHARDS)
         .withCompression(Compression.GZIP));
     write.run().waitUntilFinish();
-    assertEquals(true, Files.exists(dir.resolve("train0000.tfrecord.gz")));
+    byte[] compressed = Files.readAllBytes(dir.resolve("train0000.tfrecord.gz"));
+    assertEquals(0x1f, compressed[0] & 0xff, "GZIP magic");
+    assertEquals(0x8b, compressed[1] & 0xff, "GZIP magic");
 
     Pipeline read = TestPipelines.create();
     PAssert.thatSingleton(read.apply(Yt8mIO.readVideos(dir.resolve("train*").toString()))
