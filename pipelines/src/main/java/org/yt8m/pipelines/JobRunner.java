@@ -32,6 +32,24 @@ public final class JobRunner {
     }
   }
 
+  /** Whether the job runs in this JVM (the DirectRunner), so its workers share our disk. */
+  public static boolean isLocal(PipelineOptions options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
+  }
+
+  /**
+   * Fails, naming the flag, when a job on remote workers would write {@code path} to their own
+   * disks: the launcher could not read it back, and the user would never see it.
+   */
+  public static void requireSharedPath(PipelineOptions options, String flag, String path) {
+    if (!isLocal(options) && FileSystems.matchNewResource(path, false).getScheme()
+        .equals("file")) {
+      throw new IllegalArgumentException("--" + flag + "=" + path + " is a local path, but "
+          + "the job runs on " + options.getRunner().getSimpleName() + " workers: give a "
+          + "shared location such as gs://bucket/...");
+    }
+  }
+
   /** Waits for the job and fails unless it finished successfully. */
   public static void awaitSuccess(PipelineResult result) {
     PipelineResult.State state = result.waitUntilFinish();

@@ -21,6 +21,33 @@ import org.yt8m.model.record.RejectReason;
 class Yt8mDecoderFramesTest {
   private static final FeatureSpec SPEC = FeatureSpec.parse("rgb,audio", "3,2");
 
+  /**
+   * Written out by hand from the protobuf wire format:
+   *
+   * <pre>
+   * context { feature { key: "id" value { bytes_list { value: "f" } } } }
+   * feature_lists { feature_list { key: "rgb" value { feature { bytes_list { value: "\x00\xff" } } } } }
+   * </pre>
+   */
+  private static final String GOLDEN_SEQUENCE_EXAMPLE = "0a0d"
+      + "0a0b" + "0a026964" + "1205" + "0a03" + "0a0166"
+      + "1211" + "0a0f" + "0a03726762" + "1208" + "0a06" + "0a04" + "0a0200ff";
+
+  @Test
+  void decodesHandWrittenGoldenBytes() throws Exception {
+    byte[] bytes = java.util.HexFormat.of().parseHex(GOLDEN_SEQUENCE_EXAMPLE);
+    FrameRecord record = new Yt8mDecoder(FeatureSpec.parse("rgb", "2"), 10, 300)
+        .decodeFrames(bytes, bytes.length);
+    assertEquals("f", record.id());
+    assertArrayEquals(new int[0], record.labels());
+    assertEquals(1, record.numFrames());
+    assertArrayEquals(new byte[] {0, (byte) 0xff}, record.quantizedFrames());
+    // The same bytes as TensorFlow's own classes read them.
+    SequenceExample parsed = SequenceExample.parseFrom(bytes);
+    assertArrayEquals(new byte[] {0, (byte) 0xff}, parsed.getFeatureLists()
+        .getFeatureListOrThrow("rgb").getFeature(0).getBytesList().getValue(0).toByteArray());
+  }
+
   @Test
   void interleavesFeaturesPerFrame() throws Exception {
     FrameRecord record = decode(sequence("f", new long[] {5, 2}, "rgb", frames(2, 3),

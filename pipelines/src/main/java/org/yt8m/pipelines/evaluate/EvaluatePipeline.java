@@ -60,6 +60,7 @@ public final class EvaluatePipeline {
     validate(options);
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     JobRunner.requireMatches(options, "predictions", options.getPredictions());
+    JobRunner.requireSharedPath(options, "outputDir", options.getOutputDir());
     JobRunner.awaitSuccess(run(options));
     String metricsPath = outputFile(options, EvaluationReport.METRICS_FILE);
     JsonNode metrics = new ObjectMapper().readTree(Channels.newInputStream(

@@ -43,6 +43,7 @@ public final class InspectPipeline {
     if (options.getOutput() == null) {
       options.setOutput(temporaryReportPath(options));
     }
+    JobRunner.requireSharedPath(options, "output", options.getOutput());
     JobRunner.awaitSuccess(run(options));
     JsonNode report = new ObjectMapper().readTree(Channels.newInputStream(
         FileSystems.open(FileSystems.matchNewResource(options.getOutput(), false))));
@@ -51,6 +52,10 @@ public final class InspectPipeline {
   }
 
   private static String temporaryReportPath(InspectOptions options) throws IOException {
+    if (!JobRunner.isLocal(options) && options.getTempLocation() == null) {
+      throw new IllegalArgumentException("give --output=gs://... (or --tempLocation) for the "
+          + "report: workers cannot write it to this machine");
+    }
     if (options.getTempLocation() != null) {
       String name = "yt8m-inspect-" + UUID.randomUUID() + ".json";
       return FileSystems.matchNewResource(options.getTempLocation(), true)

@@ -131,6 +131,18 @@ class Yt8mTest {
   }
 
   @Test
+  void remoteRunnersNeedASharedReportPath() throws Exception {
+    Path shard = Files.createFile(dir.resolve("train0000.tfrecord"));
+    assertEquals(Yt8m.FAILED, run("inspect", "--runner=DataflowRunner",
+        "--inputPattern=" + shard));
+    assertTrue(stderr().contains("give --output=gs://... (or --tempLocation)"), stderr());
+    assertEquals(Yt8m.FAILED, run("inspect", "--runner=DataflowRunner",
+        "--inputPattern=" + shard, "--output=/tmp/report.json"));
+    assertTrue(stderr().contains("--output=/tmp/report.json is a local path, but the job runs "
+        + "on DataflowRunner workers"), stderr());
+  }
+
+  @Test
   void directoryAsPatternFails() {
     assertEquals(Yt8m.FAILED, run("inspect", "--inputPattern=" + dir + "/"));
     assertTrue(stderr().contains("matches no file (it names a directory"), stderr());
