@@ -82,7 +82,7 @@ public final class EvaluateVideos
 
   /** Evaluates over {@code numClasses} classes, top-20, mAP over classes with positives. */
   public static EvaluateVideos withNumClasses(int numClasses) {
-    return new EvaluateVideos(numClasses, 20, false, 0, 12, 256);
+    return new EvaluateVideos(numClasses, 20, false, 0, 12, 64);
   }
 
   /** Each video's {@code topK} best predictions count for GAP and AP (default 20). */

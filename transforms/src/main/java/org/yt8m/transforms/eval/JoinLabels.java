@@ -66,7 +66,7 @@ public final class JoinLabels extends PTransform<PCollection<KV<String, int[]>>,
 
   /** Joins labels keyed by video id with {@code predictions}, in 64 groups. */
   public static JoinLabels with(PCollection<KV<String, RankedPredictions>> predictions) {
-    return new JoinLabels(predictions, 64);
+    return new JoinLabels(predictions, 16);
   }
 
   /**

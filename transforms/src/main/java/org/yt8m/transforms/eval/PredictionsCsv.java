@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
@@ -130,11 +131,11 @@ public final class PredictionsCsv {
             out.get(predictionsTag).output(KV.of(parsed.id(), new RankedPredictions(name,
                 number, parsed.ranked(), parsed.scores())));
           } catch (PredictionLineParser.BadLine e) {
-            Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason).inc();
+            Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason()).inc();
             String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
                 : null;
             out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, id,
-                e.reason, e.getMessage()));
+                e.reason(), e.getMessage()));
           }
         }
       }

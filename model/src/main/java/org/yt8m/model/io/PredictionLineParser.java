@@ -1,4 +1,4 @@
-package org.yt8m.transforms.eval;
+package org.yt8m.model.io;
 
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -8,11 +8,11 @@ import org.yt8m.model.metrics.Scores;
  * Parses one data line of a predictions CSV ({@code VideoId,LabelConfidencePairs}: an id, a
  * comma, then space-separated class and score pairs) into an id and pairs ranked by score,
  * ties by lower class: the file's order is not trusted. Rejects, with a reason code, what the
- * starter code would never have written.
+ * starter code would never have written. One parser for the Beam read and the plain loops.
  */
-final class PredictionLineParser {
+public final class PredictionLineParser {
   /** The header the starter code writes. */
-  static final String HEADER = "VideoId,LabelConfidencePairs";
+  public static final String HEADER = "VideoId,LabelConfidencePairs";
 
   /** A decimal number as C's %g or %f writes it: no NaN, Infinity, hex or type suffixes. */
   private static final Pattern DECIMAL =
@@ -20,26 +20,31 @@ final class PredictionLineParser {
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
   /** A line that is not a valid predictions line: a reason code and a message. */
-  static final class BadLine extends Exception {
+  public static final class BadLine extends Exception {
     private static final long serialVersionUID = 1L;
-    final String reason;
+    private final String reason;
 
     BadLine(String reason, String message) {
       super(message, null, false, false);
       this.reason = reason;
     }
+
+    /** The snake_case reason code, e.g. {@code bad_score}. */
+    public String reason() {
+      return reason;
+    }
   }
 
   /** A parsed line: the video id and its ranked pairs. */
-  record Parsed(String id, int[] ranked, float[] scores) {}
+  public record Parsed(String id, int[] ranked, float[] scores) {}
 
   private final int numClasses;
 
-  PredictionLineParser(int numClasses) {
+  public PredictionLineParser(int numClasses) {
     this.numClasses = numClasses;
   }
 
-  Parsed parse(String line) throws BadLine {
+  public Parsed parse(String line) throws BadLine {
     int comma = line.indexOf(',');
     if (comma < 0) {
       throw new BadLine("malformed_line", "no comma between the video id and the pairs");

@@ -1,0 +1,204 @@
+package org.yt8m.pipelines.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.io.PredictionLineParser;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.MetricsAccumulator;
+import org.yt8m.model.metrics.TopK;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.evaluate.EvaluateOptions;
+import org.yt8m.pipelines.evaluate.EvaluatePipeline;
+
+/**
+ * {@code scripts/bench evaluate}: scoring a predictions file against video-level shards, in one
+ * run on the same generated data: (a) the metric math alone on parsed videos in memory, one
+ * thread; (b) a plain Java loop reading the shards and the file and computing the same metrics,
+ * one thread; (c) the evaluate pipeline on the DirectRunner as the launcher runs it.
+ */
+public final class EvaluateBenchmark {
+  private EvaluateBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int videos = 100_000;
+    int shards = 4;
+    int classes = 3862;
+    Path work = Paths.get(System.getProperty("java.io.tmpdir"), "yt8m-bench-evaluate");
+    for (String arg : args) {
+      if (arg.startsWith("--videos=")) {
+        videos = Integer.parseInt(arg.substring("--videos=".length()));
+      } else if (arg.startsWith("--workDir=")) {
+        work = Paths.get(arg.substring("--workDir=".length()));
+      } else {
+        throw new IllegalArgumentException("unknown argument " + arg
+            + " (known: --videos=N --workDir=DIR)");
+      }
+    }
+    Path data = work.resolve(videos + "-videos");
+    Path predictions = data.resolve("predictions.csv");
+    if (!Files.exists(predictions)) {
+      System.out.printf(Locale.ROOT, "generating %,d videos and their predictions in %s...%n",
+          videos, data);
+      generate(data, new SyntheticShards("validate", videos, shards, false, 10, 330), classes,
+          predictions);
+    }
+    System.out.printf(Locale.ROOT, "%,d video-level videos in %d shards, %d classes, top-20 "
+        + "predictions; %d cores%n%n", videos, shards, classes,
+        Runtime.getRuntime().availableProcessors());
+
+    List<VideoRecord> records = readShards(data, classes);
+    Map<String, PredictionLineParser.Parsed> parsed = readPredictions(predictions, classes);
+    plainLoop(data, predictions, classes); // warm-up
+    long start = System.nanoTime();
+    EvaluationMetrics metricsOnly = metricsAlone(records, parsed, classes);
+    double metricsSeconds = seconds(start);
+    start = System.nanoTime();
+    EvaluationMetrics loop = plainLoop(data, predictions, classes);
+    double loopSeconds = seconds(start);
+    start = System.nanoTime();
+    pipeline(data, predictions, classes, work.resolve("out"));
+    double pipelineSeconds = seconds(start);
+
+    System.out.printf(Locale.ROOT, "%-62s %10s %8s%n", "", "videos/s", "vs (b)");
+    row("(a) metric math alone, parsed videos in memory, 1 thread", videos, metricsSeconds,
+        loopSeconds);
+    row("(b) plain loop: read shards + CSV, join, metrics, 1 thread", videos, loopSeconds,
+        loopSeconds);
+    row("(c) evaluate pipeline, DirectRunner (checks off)", videos, pipelineSeconds,
+        loopSeconds);
+    System.out.printf(Locale.ROOT, "%nGAP %.6f, mAP %.6f (both paths agree: %s)%n",
+        loop.gap(), loop.map(), Math.abs(loop.gap() - metricsOnly.gap()) < 1e-12);
+  }
+
+  private static void row(String name, int videos, double seconds, double loopSeconds) {
+    System.out.printf(Locale.ROOT, "%-62s %,10.0f %7.2fx%n", name, videos / seconds,
+        loopSeconds / seconds);
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static EvaluationMetrics metricsAlone(List<VideoRecord> records,
+      Map<String, PredictionLineParser.Parsed> predictions, int classes) {
+    MetricsAccumulator accumulator = new MetricsAccumulator(classes, 20);
+    for (VideoRecord record : records) {
+      PredictionLineParser.Parsed video = predictions.get(record.id());
+      accumulator.add(record.labels(), video.ranked(), video.scores());
+    }
+    return accumulator.result(false);
+  }
+
+  private static EvaluationMetrics plainLoop(Path data, Path predictions, int classes)
+      throws Exception {
+    Map<String, PredictionLineParser.Parsed> parsed = readPredictions(predictions, classes);
+    MetricsAccumulator accumulator = new MetricsAccumulator(classes, 20);
+    for (VideoRecord record : readShards(data, classes)) {
+      PredictionLineParser.Parsed video = parsed.get(record.id());
+      accumulator.add(record.labels(), video.ranked(), video.scores());
+    }
+    return accumulator.result(false);
+  }
+
+  private static void pipeline(Path data, Path predictions, int classes, Path out)
+      throws Exception {
+    EvaluateOptions options = PipelineOptionsFactory.fromArgs(
+        "--evalDataPattern=" + data.resolve("validate*.tfrecord"),
+        "--predictions=" + predictions, "--numClasses=" + classes, "--outputDir=" + out)
+        .as(EvaluateOptions.class);
+    options.as(DirectOptions.class).setEnforceImmutability(false);
+    options.as(DirectOptions.class).setEnforceEncodability(false);
+    JobRunner.awaitSuccess(EvaluatePipeline.run(options));
+  }
+
+  private static List<VideoRecord> readShards(Path data, int classes) throws Exception {
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.VIDEO_DEFAULT, classes, 300);
+    List<VideoRecord> records = new ArrayList<>();
+    try (Stream<Path> files = Files.list(data)) {
+      for (Path shard : files.filter(p -> p.toString().endsWith(".tfrecord")).sorted()
+          .toList()) {
+        try (TfRecordReader reader = new TfRecordReader(shard.toString(),
+            new BufferedInputStream(Files.newInputStream(shard), 1 << 20))) {
+          while (reader.next()) {
+            records.add(decoder.decodeVideo(reader.buffer(), reader.length()));
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  private static Map<String, PredictionLineParser.Parsed> readPredictions(Path file,
+      int classes) throws Exception {
+    PredictionLineParser parser = new PredictionLineParser(classes);
+    Map<String, PredictionLineParser.Parsed> parsed = new HashMap<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, UTF_8)) {
+      reader.readLine(); // header
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        PredictionLineParser.Parsed video = parser.parse(line);
+        parsed.put(video.id(), video);
+      }
+    }
+    return parsed;
+  }
+
+  /** Shards, and predictions that score each video's labels high and 20 random classes low. */
+  private static void generate(Path data, SyntheticShards layout, int classes, Path predictions)
+      throws Exception {
+    Files.createDirectories(data);
+    SyntheticVideos model = SyntheticVideos.of(1, classes, FeatureSpec.VIDEO_DEFAULT);
+    for (int shard = 0; shard < layout.numShards(); shard++) {
+      try (OutputStream out = new BufferedOutputStream(
+          Files.newOutputStream(data.resolve(layout.shardName(shard))), 1 << 20)) {
+        layout.writeShard(shard, model, out);
+      }
+    }
+    SplittableRandom random = new SplittableRandom(2);
+    Path partial = data.resolve("predictions.csv.tmp");
+    try (BufferedWriter out = Files.newBufferedWriter(partial, UTF_8)) {
+      out.write(PredictionLineParser.HEADER + "\n");
+      float[] scores = new float[classes];
+      for (VideoRecord record : readShards(data, classes)) {
+        java.util.Arrays.fill(scores, 0f);
+        for (int i = 0; i < 20; i++) {
+          scores[random.nextInt(classes)] = (float) random.nextDouble(0, 0.6);
+        }
+        for (int label : record.labels()) {
+          scores[label] = (float) random.nextDouble(0.2, 1.0);
+        }
+        StringBuilder line = new StringBuilder(record.id()).append(',');
+        int[] top = TopK.classes(scores, 20);
+        for (int i = 0; i < top.length; i++) {
+          line.append(i == 0 ? "" : " ").append(top[i]).append(' ')
+              .append(String.format(Locale.ROOT, "%.6f", scores[top[i]]));
+        }
+        out.write(line.append('\n').toString());
+      }
+    }
+    Files.move(partial, predictions);
+  }
+
+}
