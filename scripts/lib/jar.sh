@@ -17,11 +17,19 @@ yt8m_jar_is_stale() {
 yt8m_ensure_jar() {
   yt8m_jar_is_stale || return 0
   exec 9>"$yt8m_root/.yt8m-build.lock"
-  flock 9
+  if ! flock -n 9; then
+    echo "yt8m: waiting for another command that is building the bundled jar..." >&2
+    flock 9
+  fi
   if yt8m_jar_is_stale; then # another command may have built it while this one waited
     echo "yt8m: building the bundled jar (first run or sources changed; takes a minute)..." >&2
     (cd "$yt8m_root" && mvn -B -q -ntp -DskipTests package -pl pipelines -am) >&2
   fi
   flock -u 9
   exec 9>&-
+}
+
+# The JVM flags of YT8M_JAVA_OPTS as words (no glob expansion).
+yt8m_java_opts() {
+  read -r -a yt8m_java_flags <<<"${YT8M_JAVA_OPTS:-}"
 }

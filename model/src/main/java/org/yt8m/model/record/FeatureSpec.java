@@ -15,8 +15,10 @@ import java.util.List;
  * @param sizes values per feature (per frame, for frame-level features)
  */
 public record FeatureSpec(List<String> names, List<Integer> sizes) implements Serializable {
-  // First: the constants below are parsed with it.
+  // First: the constants below are parsed with these.
   private static final Splitter COMMA = Splitter.on(',').trimResults();
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("id", "video_id",
+      "labels");
 
   /** The 2018 video-level readers' default: {@code mean_rgb,mean_audio} / {@code 1024,128}. */
   public static final FeatureSpec VIDEO_DEFAULT = parse("mean_rgb,mean_audio", "1024,128");
@@ -35,6 +37,8 @@ public record FeatureSpec(List<String> names, List<Integer> sizes) implements Se
         names);
     for (int i = 0; i < names.size(); i++) {
       checkArgument(!names.get(i).isEmpty(), "empty feature name in %s", names);
+      checkArgument(!RESERVED.contains(names.get(i)),
+          "%s is the record's id or labels key, not a feature", names.get(i));
       checkArgument(sizes.get(i) > 0, "feature %s has size %s: sizes must be positive",
           names.get(i), sizes.get(i));
     }

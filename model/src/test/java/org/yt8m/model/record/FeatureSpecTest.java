@@ -27,6 +27,9 @@ class FeatureSpecTest {
     assertEquals("feature b has size 0: sizes must be positive",
         assertThrows(IllegalArgumentException.class,
             () -> FeatureSpec.parse("a,b", "3,0")).getMessage());
+    assertEquals("labels is the record's id or labels key, not a feature",
+        assertThrows(IllegalArgumentException.class,
+            () -> FeatureSpec.parse("labels", "3")).getMessage());
     assertEquals("duplicate feature name in [a, a]",
         assertThrows(IllegalArgumentException.class,
             () -> FeatureSpec.parse("a,a", "3,3")).getMessage());

@@ -66,14 +66,16 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
     String file = shard.getMetadata().resourceId().toString();
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
+    OutputReceiver<T> records = out.get(recordsTag);
+    OutputReceiver<DeadLetter> deadLetters = out.get(deadLettersTag);
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {
         try {
-          out.get(recordsTag).output(format.decode(decoder, reader.buffer(), reader.length()));
+          records.output(format.decode(decoder, reader.buffer(), reader.length()));
         } catch (InvalidRecordException e) {
           invalid.get(e.reason()).inc();
-          out.get(deadLettersTag).output(DeadLetter.ofRecord(file, reader.recordIndex(),
-              e.recordId(), e.reason().code(), e.getMessage()));
+          deadLetters.output(DeadLetter.ofRecord(file, reader.recordIndex(), e.recordId(),
+              e.reason().code(), e.getMessage()));
         }
         recordsRead.inc();
       }
