@@ -26,10 +26,11 @@ public final class ScoreCounts {
     this(16);
   }
 
-  private ScoreCounts(int capacity) {
-    scores = new float[capacity];
-    positives = new long[capacity];
-    counts = new long[capacity];
+  /** Empty counts with room for {@code capacity} entries before growing. */
+  public ScoreCounts(int capacity) {
+    scores = new float[Math.max(1, capacity)];
+    positives = new long[scores.length];
+    counts = new long[scores.length];
   }
 
   /** Counts one prediction. */

@@ -72,21 +72,29 @@ public final class EvaluateBenchmark {
     List<VideoRecord> records = readShards(data, classes);
     Map<String, PredictionLineParser.Parsed> parsed = readPredictions(predictions, classes);
     plainLoop(data, predictions, classes); // warm-up
+    // The loops are timed three times and their best is kept: the baseline at its fastest.
+    double metricsSeconds = Double.MAX_VALUE;
+    double loopSeconds = Double.MAX_VALUE;
+    EvaluationMetrics metricsOnly = null;
+    EvaluationMetrics loop = null;
+    for (int run = 0; run < 3; run++) {
+      long start = System.nanoTime();
+      metricsOnly = metricsAlone(records, parsed, classes);
+      metricsSeconds = Math.min(metricsSeconds, seconds(start));
+      start = System.nanoTime();
+      loop = plainLoop(data, predictions, classes);
+      loopSeconds = Math.min(loopSeconds, seconds(start));
+    }
     long start = System.nanoTime();
-    EvaluationMetrics metricsOnly = metricsAlone(records, parsed, classes);
-    double metricsSeconds = seconds(start);
-    start = System.nanoTime();
-    EvaluationMetrics loop = plainLoop(data, predictions, classes);
-    double loopSeconds = seconds(start);
-    start = System.nanoTime();
     pipeline(data, predictions, classes, work.resolve("out"));
     double pipelineSeconds = seconds(start);
 
-    System.out.printf(Locale.ROOT, "%-62s %10s %8s%n", "", "videos/s", "vs (b)");
-    row("(a) metric math alone, parsed videos in memory, 1 thread", videos, metricsSeconds,
+    System.out.printf(Locale.ROOT, "%-70s %10s %8s%n", "", "videos/s", "vs (b)");
+    row("(a) metric math alone, parsed videos in memory, 1 thread, best of 3", videos,
+        metricsSeconds,
         loopSeconds);
-    row("(b) plain loop: read shards + CSV, join, metrics, 1 thread", videos, loopSeconds,
-        loopSeconds);
+    row("(b) plain loop: read shards + CSV, join, metrics, 1 thread, best of 3", videos,
+        loopSeconds, loopSeconds);
     row("(c) evaluate pipeline, DirectRunner (checks off)", videos, pipelineSeconds,
         loopSeconds);
     System.out.printf(Locale.ROOT, "%nGAP %.6f, mAP %.6f (both paths agree: %s)%n",
@@ -94,7 +102,7 @@ public final class EvaluateBenchmark {
   }
 
   private static void row(String name, int videos, double seconds, double loopSeconds) {
-    System.out.printf(Locale.ROOT, "%-62s %,10.0f %7.2fx%n", name, videos / seconds,
+    System.out.printf(Locale.ROOT, "%-70s %,10.0f %7.2fx%n", name, videos / seconds,
         loopSeconds / seconds);
   }
 
