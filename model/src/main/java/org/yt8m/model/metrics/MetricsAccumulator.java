@@ -76,6 +76,27 @@ public final class MetricsAccumulator {
     return new EvaluationMetrics(examples, examples == 0 ? 0 : hitSum / examples,
         examples == 0 ? 0 : perrSum / examples, AveragePrecision.of(gapCounts, allPositives),
         EvaluationMetrics.meanAp(perClass, mapOverAllClasses, numClasses), perClass.size(),
-        perClass);
+        perClass, EvaluationMetrics.curve(gapRanges(), EvaluationMetrics.CURVE_BUCKET_BITS,
+            allPositives));
+  }
+
+  /** GAP's counts per score range, highest first: {range, positives, count}. */
+  private List<long[]> gapRanges() {
+    gapCounts.compact();
+    List<long[]> ranges = new ArrayList<>();
+    int bucket = 0;
+    for (int i = 0; i < gapCounts.size(); i++) {
+      float score = gapCounts.score(i);
+      int scoreBucket = Scores.bucket(score, EvaluationMetrics.CURVE_BUCKET_BITS);
+      if (ranges.isEmpty() || scoreBucket != bucket) {
+        ranges.add(new long[3]);
+        bucket = scoreBucket;
+      }
+      long[] range = ranges.get(ranges.size() - 1);
+      range[0] = scoreBucket;
+      range[1] += gapCounts.positives(i);
+      range[2] += gapCounts.count(i);
+    }
+    return ranges;
   }
 }

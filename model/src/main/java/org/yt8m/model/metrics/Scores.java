@@ -26,6 +26,15 @@ public final class Scores {
     return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
   }
 
+  /**
+   * The score range of {@code score} at {@code bits} bits: the top bits of its sortable bits,
+   * so a higher range holds higher scores (0 bits: one range for all). 12 bits split every
+   * power of two into 8 ranges.
+   */
+  public static int bucket(float score, int bits) {
+    return bits == 0 ? 0 : sortableBits(score) >> (32 - bits);
+  }
+
   /** Whether {@code score} may be scored: finite. */
   public static boolean isValid(float score) {
     return Float.isFinite(score);

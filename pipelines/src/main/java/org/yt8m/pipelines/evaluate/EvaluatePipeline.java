@@ -26,7 +26,10 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.record.FrameRecord;
@@ -45,7 +48,7 @@ import org.yt8m.transforms.io.WriteFile;
 /**
  * {@code yt8m evaluate --predictions=FILE}: scores a predictions file (the inference CSV format)
  * against the labels of the shards, exactly as the starter code's eval.py computes Hit@1, PERR,
- * GAP and mAP, and writes metrics.json and per_class_ap.csv to {@code --outputDir}.
+ * GAP and mAP, and writes metrics.json, per_class_ap.csv and report.html to {@code --outputDir}.
  */
 public final class EvaluatePipeline {
   private EvaluatePipeline() {}
@@ -69,8 +72,9 @@ public final class EvaluatePipeline {
     out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
             + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
         metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong());
-    out.println("wrote " + metricsPath + " and "
-        + outputFile(options, EvaluationReport.PER_CLASS_FILE));
+    out.println("wrote " + metricsPath + ", "
+        + outputFile(options, EvaluationReport.PER_CLASS_FILE) + " and "
+        + outputFile(options, EvaluationReport.REPORT_FILE));
   }
 
   /** Builds and starts the pipeline. */
@@ -109,12 +113,15 @@ public final class EvaluatePipeline {
     ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
         options.getPredictions(), options.getTopK(), options.getNumClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
-    metrics
-        .apply("RenderMetrics", ParDo.of(new RenderMetricsFn(context))
-            .withSideInput(RenderMetricsFn.COUNTS, counts))
-        .setCoder(StringUtf8Coder.of())
+    PCollectionTuple rendered = metrics.apply("Render", ParDo.of(new RenderFn(context))
+        .withSideInput(RenderFn.COUNTS, counts)
+        .withOutputTags(RenderFn.METRICS_JSON, TupleTagList.of(RenderFn.REPORT_HTML)));
+    rendered.get(RenderFn.METRICS_JSON).setCoder(StringUtf8Coder.of())
         .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
             EvaluationReport.METRICS_FILE)).via(json -> json));
+    rendered.get(RenderFn.REPORT_HTML).setCoder(StringUtf8Coder.of())
+        .apply("WriteReport", WriteFile.<String>to(outputFile(options,
+            EvaluationReport.REPORT_FILE)).via(html -> html));
     metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
         EvaluationReport.PER_CLASS_FILE)).via(EvaluationReport::perClassCsv));
     return pipeline.run();
@@ -150,21 +157,26 @@ public final class EvaluatePipeline {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
-  private static final class RenderMetricsFn extends DoFn<EvaluationMetrics, String> {
+  /** metrics.json and report.html from the metrics, the context and the counts. */
+  private static final class RenderFn extends DoFn<EvaluationMetrics, String> {
     private static final long serialVersionUID = 1L;
     static final String COUNTS = "counts";
+    static final TupleTag<String> METRICS_JSON = new TupleTag<>("metricsJson");
+    static final TupleTag<String> REPORT_HTML = new TupleTag<>("reportHtml");
     private final String context;
 
-    RenderMetricsFn(ObjectNode context) {
+    RenderFn(ObjectNode context) {
       this.context = context.toString();
     }
 
     @ProcessElement
     public void process(@Element EvaluationMetrics metrics,
-        @SideInput(COUNTS) Map<String, Long> counts, OutputReceiver<String> out)
+        @SideInput(COUNTS) Map<String, Long> counts, MultiOutputReceiver out)
         throws IOException {
       ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
-      out.output(WriteFile.json(EvaluationReport.metricsJson(metrics, contextNode, counts)));
+      ObjectNode json = EvaluationReport.metricsJson(metrics, contextNode, counts);
+      out.get(METRICS_JSON).output(WriteFile.json(json));
+      out.get(REPORT_HTML).output(EvaluationHtml.render(metrics, json));
     }
   }
 }

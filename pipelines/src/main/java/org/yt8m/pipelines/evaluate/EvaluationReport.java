@@ -16,6 +16,7 @@ import org.yt8m.model.metrics.EvaluationMetrics;
 final class EvaluationReport {
   static final String METRICS_FILE = "metrics.json";
   static final String PER_CLASS_FILE = "per_class_ap.csv";
+  static final String REPORT_FILE = "report.html";
 
   /** The join's and readers' counts that file mode reports, zero when absent. */
   static final String[] FILE_MODE_COUNTS = {"videos_without_predictions", "unknown_videos",

@@ -90,6 +90,16 @@ class EvaluatePipelineTest {
     List<String> perClass = Files.readAllLines(dir.resolve("out/per_class_ap.csv"));
     assertEquals("class,ap,positives,predictions", perClass.get(0));
     assertEquals(loop.numClassesWithPositives() + 1, perClass.size());
+    String html = Files.readString(dir.resolve("out/report.html"));
+    assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+    assertTrue(html.contains(String.format(Locale.ROOT, "<tr><th class=\"l\">GAP (top 20)</th>"
+        + "<td>%.6f</td></tr>", loop.gap())), html);
+    assertEquals(loop.numClassesWithPositives(), html.split("<circle ", -1).length - 1,
+        "one point per class with positives");
+    assertTrue(html.contains("<polyline "), "the precision-recall curve");
+    assertTrue(html.contains("The 20 best classes") && html.contains("The 20 worst classes"));
+    assertTrue(!html.contains("<script") && !html.contains("https://")
+        && html.split("http://", -1).length - 1 == 2, "self-contained: only SVG namespaces");
     String summary = text.toString(UTF_8);
     assertTrue(summary.startsWith(String.format(Locale.ROOT, "examples: 150 | Hit@1: %.6f | "
         + "PERR: %.6f | MAP: %.6f | GAP: %.6f", loop.hitAtOne(), loop.perr(), loop.map(),

@@ -27,6 +27,6 @@ final class ApKeys {
 
   /** The bucket of {@code score} at {@code bits} bits (0: one bucket for all scores). */
   static int bucket(float score, int bits) {
-    return bits == 0 ? 0 : Scores.sortableBits(score) >> (32 - bits);
+    return Scores.bucket(score, bits);
   }
 }

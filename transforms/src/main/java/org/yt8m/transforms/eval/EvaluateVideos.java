@@ -149,7 +149,8 @@ public final class EvaluateVideos
         .apply("CollectParts", View.asList());
     return scored.get(totalsTag).setCoder(VideoTotals.Coder.of())
         .apply("CombineTotals", Combine.globally(new MergeTotalsFn(numClasses)))
-        .apply("ComputeMetrics", ParDo.of(new ComputeMetricsFn(numClasses, mapOverAllClasses))
+        .apply("ComputeMetrics", ParDo.of(new ComputeMetricsFn(numClasses, mapOverAllClasses,
+            gapBucketBits))
             .withSideInput(ComputeMetricsFn.PARTS, parts))
         .setCoder(EvaluationMetricsCoder.of());
   }
@@ -463,9 +464,12 @@ public final class EvaluateVideos
     private final int numClasses;
     private final boolean mapOverAllClasses;
 
-    ComputeMetricsFn(int numClasses, boolean mapOverAllClasses) {
+    private final int gapBucketBits;
+
+    ComputeMetricsFn(int numClasses, boolean mapOverAllClasses, int gapBucketBits) {
       this.numClasses = numClasses;
       this.mapOverAllClasses = mapOverAllClasses;
+      this.gapBucketBits = gapBucketBits;
     }
 
     @ProcessElement
@@ -489,9 +493,15 @@ public final class EvaluateVideos
         }
       }
       double gap = totals.allPositives == 0 ? 0 : sums[0] / totals.allPositives;
+      List<long[]> gapRanges = new ArrayList<>();
+      for (BucketSummary part : sorted) {
+        if (ApKeys.target(part.key()) == ApKeys.GAP) {
+          gapRanges.add(new long[] {ApKeys.bucket(part.key()), part.positives(), part.count()});
+        }
+      }
       out.output(new EvaluationMetrics(totals.examples, totals.hitAtOne(), totals.perr(), gap,
           EvaluationMetrics.meanAp(perClass, mapOverAllClasses, numClasses), perClass.size(),
-          perClass));
+          perClass, EvaluationMetrics.curve(gapRanges, gapBucketBits, totals.allPositives)));
     }
   }
 }

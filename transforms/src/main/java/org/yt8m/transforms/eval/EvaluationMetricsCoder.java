@@ -10,6 +10,7 @@ import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.PrecisionRecallPoint;
 
 /** Encodes {@link EvaluationMetrics} with its per-class table. */
 public final class EvaluationMetricsCoder extends AtomicCoder<EvaluationMetrics> {
@@ -38,6 +39,12 @@ public final class EvaluationMetricsCoder extends AtomicCoder<EvaluationMetrics>
       LONG.encode(classAp.positives(), out);
       LONG.encode(classAp.predictions(), out);
     }
+    LONG.encode((long) metrics.gapCurve().size(), out);
+    for (PrecisionRecallPoint point : metrics.gapCurve()) {
+      LONG.encode((long) Float.floatToIntBits(point.score()), out);
+      DOUBLE.encode(point.recall(), out);
+      DOUBLE.encode(point.precision(), out);
+    }
   }
 
   @Override
@@ -54,7 +61,14 @@ public final class EvaluationMetricsCoder extends AtomicCoder<EvaluationMetrics>
       perClass.add(new ClassAp((int) (long) LONG.decode(in), DOUBLE.decode(in),
           LONG.decode(in), LONG.decode(in)));
     }
-    return new EvaluationMetrics(examples, hitAtOne, perr, gap, map, withPositives, perClass);
+    int points = (int) (long) LONG.decode(in);
+    List<PrecisionRecallPoint> curve = new ArrayList<>(points);
+    for (int i = 0; i < points; i++) {
+      curve.add(new PrecisionRecallPoint(Float.intBitsToFloat((int) (long) LONG.decode(in)),
+          DOUBLE.decode(in), DOUBLE.decode(in)));
+    }
+    return new EvaluationMetrics(examples, hitAtOne, perr, gap, map, withPositives, perClass,
+        curve);
   }
 
   @Override

@@ -47,7 +47,7 @@ class EvaluateVideosTest {
         .withTopK(TOP_K).withBucketBits(0, 0));
     EvaluationMetrics fine = evaluate(List.of(videos), EvaluateVideos.withNumClasses(CLASSES)
         .withTopK(TOP_K).withBucketBits(12, 20));
-    assertClose(one, fine);
+    assertClose(one, fine, false);
   }
 
   /** One bundle, many bundles, any order: bit-identical figures. */
@@ -75,7 +75,7 @@ class EvaluateVideosTest {
         .apply(Create.empty(VideoPredictionsCoder.of()))
         .apply(EvaluateVideos.withNumClasses(3));
     PAssert.thatSingleton(metrics)
-        .isEqualTo(new EvaluationMetrics(0, 0, 0, 0, 0, 0, List.of()));
+        .isEqualTo(new EvaluationMetrics(0, 0, 0, 0, 0, 0, List.of(), List.of()));
     pipeline.run();
   }
 
@@ -112,6 +112,12 @@ class EvaluateVideosTest {
   }
 
   private static void assertClose(EvaluationMetrics expected, EvaluationMetrics actual) {
+    assertClose(expected, actual, true);
+  }
+
+  /** The figures, and the GAP curve when both sides split scores into the same ranges. */
+  private static void assertClose(EvaluationMetrics expected, EvaluationMetrics actual,
+      boolean sameCurveRanges) {
     assertEquals(expected.examples(), actual.examples());
     assertEquals(expected.hitAtOne(), actual.hitAtOne(), 1e-12);
     assertEquals(expected.perr(), actual.perr(), 1e-12);
@@ -119,6 +125,13 @@ class EvaluateVideosTest {
     assertEquals(expected.map(), actual.map(), 1e-12);
     assertEquals(expected.numClassesWithPositives(), actual.numClassesWithPositives());
     assertEquals(expected.perClass().size(), actual.perClass().size());
+    assertEquals(expected.gapCurve().size(), sameCurveRanges ? actual.gapCurve().size()
+        : expected.gapCurve().size());
+    for (int i = 0; sameCurveRanges && i < expected.gapCurve().size(); i++) {
+      assertEquals(expected.gapCurve().get(i).recall(), actual.gapCurve().get(i).recall(), 1e-12);
+      assertEquals(expected.gapCurve().get(i).precision(),
+          actual.gapCurve().get(i).precision(), 1e-12);
+    }
     for (int i = 0; i < expected.perClass().size(); i++) {
       assertEquals(expected.perClass().get(i).classId(), actual.perClass().get(i).classId());
       assertEquals(expected.perClass().get(i).ap(), actual.perClass().get(i).ap(), 1e-12);
