@@ -19,22 +19,6 @@ public final class PredictionLineParser {
       Pattern.compile("[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
-  /** A line that is not a valid predictions line: a reason code and a message. */
-  public static final class BadLine extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final String reason;
-
-    BadLine(String reason, String message) {
-      super(message, null, false, false);
-      this.reason = reason;
-    }
-
-    /** The snake_case reason code, e.g. {@code bad_score}. */
-    public String reason() {
-      return reason;
-    }
-  }
-
   /** A parsed line: the video id and its ranked pairs. */
   public record Parsed(String id, int[] ranked, float[] scores) {}
 
@@ -44,19 +28,19 @@ public final class PredictionLineParser {
     this.numClasses = numClasses;
   }
 
-  public Parsed parse(String line) throws BadLine {
+  public Parsed parse(String line) throws BadLineException {
     int comma = line.indexOf(',');
     if (comma < 0) {
-      throw new BadLine("malformed_line", "no comma between the video id and the pairs");
+      throw new BadLineException("malformed_line", "no comma between the video id and the pairs");
     }
     String id = line.substring(0, comma).trim();
     if (id.isEmpty()) {
-      throw new BadLine("missing_id", "empty video id");
+      throw new BadLineException("missing_id", "empty video id");
     }
     String pairs = line.substring(comma + 1).trim();
     String[] tokens = pairs.isEmpty() ? new String[0] : SPACES.split(pairs);
     if (tokens.length % 2 != 0) {
-      throw new BadLine("odd_token_count", tokens.length + " tokens after the id: pairs of "
+      throw new BadLineException("odd_token_count", tokens.length + " tokens after the id: pairs of "
           + "class and score need an even number");
     }
     int pairCount = tokens.length / 2;
@@ -68,19 +52,19 @@ public final class PredictionLineParser {
       try {
         c = Integer.parseInt(classToken);
       } catch (NumberFormatException e) {
-        throw new BadLine("bad_class", "class '" + classToken + "' is not an integer");
+        throw new BadLineException("bad_class", "class '" + classToken + "' is not an integer");
       }
       if (c < 0 || c >= numClasses) {
-        throw new BadLine("class_out_of_range", "class " + c + " out of range [0, "
+        throw new BadLineException("class_out_of_range", "class " + c + " out of range [0, "
             + numClasses + ")");
       }
       if (!DECIMAL.matcher(scoreToken).matches()) {
-        throw new BadLine("bad_score", "score '" + scoreToken + "' of class " + c
+        throw new BadLineException("bad_score", "score '" + scoreToken + "' of class " + c
             + " is not a finite decimal number");
       }
       float score = Float.parseFloat(scoreToken);
       if (!Float.isFinite(score)) {
-        throw new BadLine("bad_score", "score '" + scoreToken + "' of class " + c
+        throw new BadLineException("bad_score", "score '" + scoreToken + "' of class " + c
             + " overflows float32");
       }
       // Sorting these keys ranks by score, highest first, then by class.
@@ -97,7 +81,7 @@ public final class PredictionLineParser {
     Arrays.sort(byClass);
     for (int i = 1; i < pairCount; i++) {
       if (byClass[i] == byClass[i - 1]) {
-        throw new BadLine("duplicate_class", "class " + byClass[i] + " appears twice");
+        throw new BadLineException("duplicate_class", "class " + byClass[i] + " appears twice");
       }
     }
     return new Parsed(id, ranked, scores);

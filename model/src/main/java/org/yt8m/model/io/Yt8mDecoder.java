@@ -15,6 +15,7 @@ import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
 import org.yt8m.model.record.Labels;
 import org.yt8m.model.record.RejectReason;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 
 /**
@@ -57,6 +58,13 @@ public final class Yt8mDecoder {
   /** Keys of the SequenceExample feature_lists map: the features. */
   private final byte[][] featureListKeys;
   private final byte[][] contextKeys;
+  /** Keys of a segment-rated context: id, video_id, labels, then the segment fields. */
+  private static final byte[][] SEGMENT_KEYS = {"id".getBytes(UTF_8),
+      "video_id".getBytes(UTF_8), "labels".getBytes(UTF_8), "segment_labels".getBytes(UTF_8),
+      "segment_start_times".getBytes(UTF_8), "segment_scores".getBytes(UTF_8)};
+  private static final int SEGMENT_LABELS = 3;
+  private static final int SEGMENT_START_TIMES = 4;
+  private static final int SEGMENT_SCORES = 5;
 
   private final int[] entryStarts;
   private final int[] entryLengths;
@@ -89,8 +97,8 @@ public final class Yt8mDecoder {
       featureListKeys[i] = exampleKeys[FIRST_FEATURE + i];
     }
     contextKeys = Arrays.copyOf(exampleKeys, FIRST_FEATURE);
-    entryStarts = new int[exampleKeys.length];
-    entryLengths = new int[exampleKeys.length];
+    entryStarts = new int[Math.max(exampleKeys.length, SEGMENT_KEYS.length)];
+    entryLengths = new int[entryStarts.length];
     frameStarts = new int[count][Math.min(maxFrames, 64)];
   }
 
@@ -206,6 +214,107 @@ public final class Yt8mDecoder {
       throw new InvalidRecordException(RejectReason.MALFORMED, id,
           "not a tf.train.SequenceExample: " + describe(e));
     }
+  }
+
+  /**
+   * Decodes the segment ratings of a serialized segment-rated {@code tf.train.SequenceExample}
+   * (2019 validate/test frame shards) held in {@code data[0, length)}: its id, labels and
+   * {@code segment_labels} / {@code segment_start_times} / {@code segment_scores}, which must
+   * have one value each per rated cell. Frames are not read. Absent segment fields mean no
+   * rated cells.
+   */
+  public SegmentRatings decodeSegmentRatings(byte[] data, int length)
+      throws InvalidRecordException {
+    String id = null;
+    try {
+      int contextStart = -1;
+      int contextLength = 0;
+      CodedInputStream in = CodedInputStream.newInstance(data, 0, length);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == lengthDelimited(1)) {
+          contextLength = in.readRawVarint32();
+          contextStart = in.getTotalBytesRead();
+          in.skipRawBytes(contextLength);
+        } else {
+          in.skipField(tag);
+        }
+      }
+      findEntries(data, contextStart, contextLength, SEGMENT_KEYS);
+      id = readId(data);
+      int[] labels = readLabels(data, id);
+      long[] classes = readInt64s(data, SEGMENT_LABELS, id, "segment_labels");
+      long[] starts = readInt64s(data, SEGMENT_START_TIMES, id, "segment_start_times");
+      float[] scores = readFloats(data, SEGMENT_SCORES, id, "segment_scores");
+      if (classes.length != starts.length || classes.length != scores.length) {
+        throw new InvalidRecordException(RejectReason.WRONG_SIZE, id, "segment_labels has "
+            + classes.length + " values, segment_start_times " + starts.length
+            + ", segment_scores " + scores.length);
+      }
+      int[] classIds = new int[classes.length];
+      for (int i = 0; i < classes.length; i++) {
+        if (classes[i] < 0 || classes[i] >= numClasses) {
+          throw new InvalidRecordException(RejectReason.LABEL_OUT_OF_RANGE, id,
+              "segment label " + classes[i] + " out of range [0, " + numClasses + ")");
+        }
+        classIds[i] = (int) classes[i];
+      }
+      return SegmentRatings.of(id, labels, classIds, starts, scores);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidRecordException(RejectReason.MALFORMED, id,
+          "not a tf.train.SequenceExample: " + describe(e));
+    }
+  }
+
+  private long[] readInt64s(byte[] data, int target, String id, String what)
+      throws IOException, InvalidRecordException {
+    if (entryStarts[target] < 0) {
+      return new long[0];
+    }
+    CodedInputStream list = openList(data, target, FEATURE_INT64_LIST, id, what);
+    long[] values = new long[8];
+    int count = 0;
+    for (int tag = list == null ? 0 : list.readTag(); tag != 0; tag = list.readTag()) {
+      if (tag == lengthDelimited(1)) {
+        int limit = list.pushLimit(list.readRawVarint32());
+        while (list.getBytesUntilLimit() > 0) {
+          values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
+          values[count++] = list.readInt64();
+        }
+        list.popLimit(limit);
+      } else if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
+        values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
+        values[count++] = list.readInt64();
+      } else {
+        list.skipField(tag);
+      }
+    }
+    return Arrays.copyOf(values, count);
+  }
+
+  private float[] readFloats(byte[] data, int target, String id, String what)
+      throws IOException, InvalidRecordException {
+    if (entryStarts[target] < 0) {
+      return new float[0];
+    }
+    CodedInputStream list = openList(data, target, FEATURE_FLOAT_LIST, id, what);
+    float[] values = new float[8];
+    int count = 0;
+    for (int tag = list == null ? 0 : list.readTag(); tag != 0; tag = list.readTag()) {
+      if (tag == lengthDelimited(1)) {
+        int limit = list.pushLimit(list.readRawVarint32());
+        while (list.getBytesUntilLimit() > 0) {
+          values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
+          values[count++] = list.readFloat();
+        }
+        list.popLimit(limit);
+      } else if (tag == tag(1, WireFormat.WIRETYPE_FIXED32)) {
+        values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
+        values[count++] = list.readFloat();
+      } else {
+        list.skipField(tag);
+      }
+    }
+    return Arrays.copyOf(values, count);
   }
 
   /**

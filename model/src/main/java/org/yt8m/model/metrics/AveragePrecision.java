@@ -23,6 +23,25 @@ public final class AveragePrecision {
   }
 
   /**
+   * AP of a ranking without ties: {@code relevant[i]} says whether the i-th ranked item is a
+   * positive; {@code totalPositives} counts all positives, ranked or not (0 gives 0).
+   */
+  public static double ofRanking(boolean[] relevant, long totalPositives) {
+    if (totalPositives == 0) {
+      return 0;
+    }
+    double sum = 0;
+    long hits = 0;
+    for (int i = 0; i < relevant.length; i++) {
+      if (relevant[i]) {
+        hits++;
+        sum += (double) hits / (i + 1);
+      }
+    }
+    return sum / totalPositives;
+  }
+
+  /**
    * {@code sum pos(t) * precision(score >= t)} over the distinct scores of {@code counts} (one
    * score range), where the precision also counts the {@code positivesAbove} positives and
    * {@code countAbove} predictions that scored above this range.

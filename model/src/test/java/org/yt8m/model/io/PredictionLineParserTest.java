@@ -39,7 +39,7 @@ class PredictionLineParserTest {
   }
 
   private void assertReason(String reason, String line) {
-    assertEquals(reason, assertThrows(PredictionLineParser.BadLine.class,
+    assertEquals(reason, assertThrows(BadLineException.class,
         () -> parser.parse(line)).reason(), line);
   }
 }

@@ -17,6 +17,7 @@ import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
 import org.yt8m.model.record.RejectReason;
+import org.yt8m.model.record.SegmentRatings;
 
 class Yt8mDecoderFramesTest {
   private static final FeatureSpec SPEC = FeatureSpec.parse("rgb,audio", "3,2");
@@ -46,6 +47,35 @@ class Yt8mDecoderFramesTest {
     SequenceExample parsed = SequenceExample.parseFrom(bytes);
     assertArrayEquals(new byte[] {0, (byte) 0xff}, parsed.getFeatureLists()
         .getFeatureListOrThrow("rgb").getFeature(0).getBytesList().getValue(0).toByteArray());
+  }
+
+  @Test
+  void decodesSegmentRatingsWithTextIds() throws Exception {
+    SequenceExample example = sequence("Ab3d", new long[] {4}, "rgb", frames(10, 3));
+    byte[] bytes = example.toBuilder().setContext(example.getContext().toBuilder()
+        .putFeature("segment_labels", int64s(4, 9))
+        .putFeature("segment_start_times", int64s(5, 0))
+        .putFeature("segment_scores", floats(1f, 0f))).build().toByteArray();
+    SegmentRatings ratings = decoder(SPEC, 300).decodeSegmentRatings(bytes, bytes.length);
+    assertEquals(2, ratings.size());
+    assertEquals("Ab3d:5", ratings.segmentId(0), "ids are text, not Python 3's b'Ab3d'");
+    assertEquals(9, ratings.segmentClass(1));
+    assertEquals(0f, ratings.score(1));
+    assertArrayEquals(new int[] {4}, ratings.labels());
+  }
+
+  @Test
+  void rejectsSegmentFieldsOfDifferentLengths() {
+    SequenceExample example = sequence("m", null, "rgb", frames(1, 3));
+    byte[] bytes = example.toBuilder().setContext(example.getContext().toBuilder()
+        .putFeature("segment_labels", int64s(4, 9))
+        .putFeature("segment_start_times", int64s(5))
+        .putFeature("segment_scores", floats(1f, 0f))).build().toByteArray();
+    InvalidRecordException e = assertThrows(InvalidRecordException.class,
+        () -> decoder(SPEC, 300).decodeSegmentRatings(bytes, bytes.length));
+    assertEquals(RejectReason.WRONG_SIZE, e.reason());
+    assertEquals("segment_labels has 2 values, segment_start_times 1, segment_scores 2",
+        e.getMessage());
   }
 
   @Test

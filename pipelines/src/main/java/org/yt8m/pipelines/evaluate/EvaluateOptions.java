@@ -42,7 +42,22 @@ public interface EvaluateOptions extends ReaderOptions {
 
   void setMapOverAllClasses(boolean mapOverAllClasses);
 
-  @Description("Directory for metrics.json and per_class_ap.csv (local or gs://).")
+  @Description("Segment-level evaluation (the 2019 data): --predictions is a Class,Segments "
+      + "submission and --evalDataPattern segment-rated frame-level shards; the figure is "
+      + "mAP@topN over the submitted classes, counting only rated (segment, class) cells.")
+  @Default.Boolean(false)
+  boolean getSegmentLabels();
+
+  void setSegmentLabels(boolean segmentLabels);
+
+  @Description("With --segmentLabels: segments kept per class, best first (0: all).")
+  @Default.Integer(100_000)
+  int getTopN();
+
+  void setTopN(int topN);
+
+  @Description("Directory for metrics.json, per_class_ap.csv and report.html (local or "
+      + "gs://).")
   String getOutputDir();
 
   void setOutputDir(String outputDir);

@@ -32,10 +32,13 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.Readers;
+import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.EvaluateVideos;
 import org.yt8m.transforms.eval.JoinLabels;
 import org.yt8m.transforms.eval.KeyLabels;
@@ -44,6 +47,7 @@ import org.yt8m.transforms.eval.RankedPredictions;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.WriteFile;
+import org.yt8m.transforms.io.Yt8mIO;
 
 /**
  * {@code yt8m evaluate --predictions=FILE}: scores a predictions file (the inference CSV format)
@@ -68,6 +72,12 @@ public final class EvaluatePipeline {
     String metricsPath = outputFile(options, EvaluationReport.METRICS_FILE);
     JsonNode metrics = new ObjectMapper().readTree(Channels.newInputStream(
         FileSystems.open(FileSystems.matchNewResource(metricsPath, false))));
+    if (options.getSegmentLabels()) {
+      out.println(EvaluationReport.segmentSummaryLine(metrics));
+      out.println("wrote " + metricsPath + " and "
+          + outputFile(options, EvaluationReport.PER_CLASS_FILE));
+      return;
+    }
     out.println(EvaluationReport.summaryLine(metrics));
     out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
             + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
@@ -80,6 +90,9 @@ public final class EvaluatePipeline {
   /** Builds and starts the pipeline. */
   public static PipelineResult run(EvaluateOptions options) {
     validate(options);
+    if (options.getSegmentLabels()) {
+      return runSegments(options);
+    }
     Pipeline pipeline = Pipeline.create(options);
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply("ReadPredictions",
         PredictionsCsv.read(options.getPredictions()).withNumClasses(options.getNumClasses()));
@@ -123,8 +136,56 @@ public final class EvaluatePipeline {
         .apply("WriteReport", WriteFile.<String>to(outputFile(options,
             EvaluationReport.REPORT_FILE)).via(html -> html));
     metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
-        EvaluationReport.PER_CLASS_FILE)).via(EvaluationReport::perClassCsv));
+        EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
     return pipeline.run();
+  }
+
+  /** The 2019 segment-level evaluation: a Class,Segments submission against rated segments. */
+  private static PipelineResult runSegments(EvaluateOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    ReadResult<SegmentRatings> shards = pipeline.apply("ReadSegmentRatings",
+        Yt8mIO.readSegmentRatings(options.getEvalDataPattern())
+            .withNumClasses(options.getNumClasses()).withCompression(options.getCompression()));
+    EvaluateSegments.Result result = shards.records().apply("EvaluateSegments",
+        EvaluateSegments.against(options.getPredictions())
+            .withNumClasses(options.getNumClasses()).withTopN(options.getTopN()));
+    PCollectionView<Map<String, Long>> counts = PCollectionList
+        .of(countAs("CountMalformedLines", "malformed_lines", result.deadLetters()))
+        .and(countAs("CountInvalidRecords", "invalid_records", shards.deadLetters()))
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("SumCounts", Sum.longsPerKey())
+        .apply("CountsView", View.asMap());
+    String context = EvaluationReport.segmentContext(options.getEvalDataPattern(),
+        options.getPredictions(), Instant.now().toString()).toString();
+    PCollection<SegmentMetrics> metrics = result.metrics();
+    metrics
+        .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
+            .withSideInput(RenderSegmentsFn.COUNTS, counts))
+        .setCoder(StringUtf8Coder.of())
+        .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
+            EvaluationReport.METRICS_FILE)).via(json -> json));
+    metrics.apply("WritePerClassAp", WriteFile.<SegmentMetrics>to(outputFile(options,
+        EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
+    return pipeline.run();
+  }
+
+  private static final class RenderSegmentsFn extends DoFn<SegmentMetrics, String> {
+    private static final long serialVersionUID = 1L;
+    static final String COUNTS = "counts";
+    private final String context;
+
+    RenderSegmentsFn(String context) {
+      this.context = context;
+    }
+
+    @ProcessElement
+    public void process(@Element SegmentMetrics metrics,
+        @SideInput(COUNTS) Map<String, Long> counts, OutputReceiver<String> out)
+        throws IOException {
+      ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
+      out.output(WriteFile.json(EvaluationReport.segmentMetricsJson(metrics, contextNode,
+          counts)));
+    }
   }
 
   private static void validate(EvaluateOptions options) {

@@ -3,10 +3,12 @@ package org.yt8m.pipelines.evaluate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.SegmentMetrics;
 
 /**
  * The evaluation's outputs, rendered: {@code metrics.json} (snake_case keys, as the starter
@@ -57,14 +59,50 @@ final class EvaluationReport {
     return json;
   }
 
-  /** per_class_ap.csv: {@code class,ap,positives,predictions} for every class with a positive. */
-  static String perClassCsv(EvaluationMetrics metrics) {
+  /**
+   * per_class_ap.csv: {@code class,ap,positives,predictions} for every class evaluated (with a
+   * positive; segment mode: every submitted class).
+   */
+  static String perClassCsv(List<ClassAp> perClass) {
     StringBuilder csv = new StringBuilder("class,ap,positives,predictions\n");
-    for (ClassAp classAp : metrics.perClass()) {
+    for (ClassAp classAp : perClass) {
       csv.append(classAp.classId()).append(',').append(classAp.ap()).append(',')
           .append(classAp.positives()).append(',').append(classAp.predictions()).append('\n');
     }
     return csv.toString();
+  }
+
+  /** What was evaluated in segment mode, and when. */
+  static ObjectNode segmentContext(String evalDataPattern, String submission,
+      String evaluatedAt) {
+    ObjectNode context = JSON.createObjectNode();
+    context.put("eval_data_pattern", evalDataPattern);
+    context.put("predictions", submission);
+    context.put("segment_labels", true);
+    context.put("evaluated_at", evaluatedAt);
+    return context;
+  }
+
+  /** metrics.json of segment mode. */
+  static ObjectNode segmentMetricsJson(SegmentMetrics metrics, ObjectNode context,
+      Map<String, Long> counts) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("num_classes", metrics.numClasses());
+    json.put("map", metrics.map());
+    json.put("top_n", metrics.topN());
+    json.put("rated_cells", metrics.ratedCells());
+    json.put("classes_without_rated_positives", metrics.classesWithoutRatedPositives());
+    json.setAll(context);
+    json.put("malformed_lines", counts.getOrDefault("malformed_lines", 0L));
+    json.put("invalid_records", counts.getOrDefault("invalid_records", 0L));
+    return json;
+  }
+
+  /** The segment script's closing line, from metrics.json. */
+  static String segmentSummaryLine(JsonNode metrics) {
+    return String.format(Locale.ROOT, "Num classes: %d | mAP@%d: %.6f",
+        metrics.get("num_classes").asInt(), metrics.get("top_n").asInt(),
+        metrics.get("map").asDouble());
   }
 
   /** eval.py's closing line, from metrics.json. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +21,16 @@ import java.util.SplittableRandom;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.BytesList;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.FeatureList;
+import org.tensorflow.proto.FeatureLists;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.FloatList;
+import org.tensorflow.proto.Int64List;
+import org.tensorflow.proto.SequenceExample;
 import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.TfRecordWriter;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
@@ -128,6 +138,60 @@ class EvaluatePipelineTest {
     assertEquals(loop.map(), metrics.get("map").asDouble(), 1e-12);
     assertEquals(loop.hitAtOne(), metrics.get("hit_at_one").asDouble(), 1e-12);
     assertEquals(0, metrics.get("videos_without_predictions").asLong());
+  }
+
+  /**
+   * Segment mode on shards written with TensorFlow's classes, and the starter script's three
+   * bugs: ids compared as text (not Python 3 bytes), the header skipped (not parsed as a class),
+   * a class without rated positives scored 0 (not a crash).
+   */
+  @Test
+  void segmentLevelSubmission() throws Exception {
+    Path shard = dir.resolve("validate0000.tfrecord");
+    try (TfRecordWriter writer = new TfRecordWriter(Files.newOutputStream(shard))) {
+      writer.write(segmentRated("vidA", new long[] {3, 3, 8}, new long[] {0, 5, 5},
+          new float[] {1f, 0f, 0f}));
+      writer.write(segmentRated("vidB", new long[] {3}, new long[] {10}, new float[] {1f}));
+    }
+    Path submission = Files.write(dir.resolve("segments.csv"), List.of("Class,Segments",
+        "3,vidA:5 vidB:10 vidA:0", "8,vidA:5 vidB:10"), UTF_8);
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    JsonNode metrics = evaluate(text, "--evalDataPattern=" + shard, "--predictions="
+        + submission, "--segmentLabels");
+    double ap3 = (1.0 / 2 + 2.0 / 3) / 2; // rated ranking [-, +, +], 2 positives
+    assertEquals(2, metrics.get("num_classes").asInt());
+    assertEquals((ap3 + 0) / 2, metrics.get("map").asDouble(), 1e-15);
+    assertEquals(1, metrics.get("classes_without_rated_positives").asInt());
+    assertEquals(4, metrics.get("rated_cells").asLong());
+    assertEquals(0, metrics.get("malformed_lines").asLong());
+    assertTrue(text.toString(UTF_8).startsWith(String.format(Locale.ROOT,
+        "Num classes: 2 | mAP@100000: %.6f", (ap3 + 0) / 2)), text.toString(UTF_8));
+  }
+
+  private static byte[] segmentRated(String id, long[] classes, long[] starts, float[] scores) {
+    Int64List.Builder classList = Int64List.newBuilder();
+    Int64List.Builder startList = Int64List.newBuilder();
+    FloatList.Builder scoreList = FloatList.newBuilder();
+    for (int i = 0; i < classes.length; i++) {
+      classList.addValue(classes[i]);
+      startList.addValue(starts[i]);
+      scoreList.addValue(scores[i]);
+    }
+    FeatureList.Builder frames = FeatureList.newBuilder();
+    for (int f = 0; f < 15; f++) {
+      frames.addFeature(Feature.newBuilder().setBytesList(BytesList.newBuilder()
+          .addValue(ByteString.copyFrom(new byte[1024]))));
+    }
+    return SequenceExample.newBuilder()
+        .setContext(Features.newBuilder()
+            .putFeature("id", Feature.newBuilder().setBytesList(BytesList.newBuilder()
+                .addValue(ByteString.copyFromUtf8(id))).build())
+            .putFeature("segment_labels", Feature.newBuilder().setInt64List(classList).build())
+            .putFeature("segment_start_times",
+                Feature.newBuilder().setInt64List(startList).build())
+            .putFeature("segment_scores", Feature.newBuilder().setFloatList(scoreList).build()))
+        .setFeatureLists(FeatureLists.newBuilder().putFeatureList("rgb", frames.build()))
+        .build().toByteArray();
   }
 
   @Test

@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.yt8m.model.io.BadLineException;
 import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.io.DeadLetter;
@@ -130,7 +131,7 @@ public final class PredictionsCsv {
             PredictionLineParser.Parsed parsed = parser.parse(line);
             out.get(predictionsTag).output(KV.of(parsed.id(), new RankedPredictions(name,
                 number, parsed.ranked(), parsed.scores())));
-          } catch (PredictionLineParser.BadLine e) {
+          } catch (BadLineException e) {
             Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason()).inc();
             String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
                 : null;

@@ -6,14 +6,16 @@ import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.coders.SegmentRatingsCoder;
 import org.yt8m.transforms.coders.VideoRecordCoder;
 
 /**
  * The level of a YouTube-8M read: how to decode a record of it, its coder, its default features.
- * One of {@link #VIDEO} and {@link #FRAMES}.
+ * One of {@link #VIDEO}, {@link #FRAMES} and {@link #SEGMENT_RATINGS}.
  */
 public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -75,6 +77,36 @@ public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable
 
     private Object readResolve() {
       return FRAMES;
+    }
+  };
+
+  /** The rated segments of 2019 segment-rated frame-level {@code SequenceExample}s. */
+  public static final RecordFormat<SegmentRatings> SEGMENT_RATINGS = new RecordFormat<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public SegmentRatings decode(Yt8mDecoder decoder, byte[] data, int length)
+        throws InvalidRecordException {
+      return decoder.decodeSegmentRatings(data, length);
+    }
+
+    @Override
+    public Coder<SegmentRatings> coder() {
+      return SegmentRatingsCoder.of();
+    }
+
+    @Override
+    public FeatureSpec defaultFeatures() {
+      return FeatureSpec.FRAME_DEFAULT;
+    }
+
+    @Override
+    public String toString() {
+      return "segment ratings";
+    }
+
+    private Object readResolve() {
+      return SEGMENT_RATINGS;
     }
   };
 

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.coders.DeadLetterCoder;
@@ -51,6 +52,17 @@ public final class Yt8mIO {
   public static Read<FrameRecord> readFrames(String filepattern) {
     return new Read<>(RecordFormat.FRAMES, filepattern, RecordFormat.FRAMES.defaultFeatures(),
         3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+  }
+
+  /**
+   * Reads the rated segments of 2019 segment-rated frame-level shards matching
+   * {@code filepattern} (segment labels are vocabulary ids, 3862 by default; frames are not
+   * read).
+   */
+  public static Read<SegmentRatings> readSegmentRatings(String filepattern) {
+    return new Read<>(RecordFormat.SEGMENT_RATINGS, filepattern,
+        RecordFormat.SEGMENT_RATINGS.defaultFeatures(), 3862, Yt8mDecoder.DEFAULT_MAX_FRAMES,
+        Compression.AUTO);
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */

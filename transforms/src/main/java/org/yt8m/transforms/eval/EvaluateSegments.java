@@ -1,0 +1,475 @@
+package org.yt8m.transforms.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.yt8m.model.io.BadLineException;
+import org.yt8m.model.io.SegmentLineParser;
+import org.yt8m.model.metrics.AveragePrecision;
+import org.yt8m.model.metrics.ClassAp;
+import org.yt8m.model.metrics.SegmentMetrics;
+import org.yt8m.model.record.SegmentRatings;
+import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.io.DeadLetter;
+
+/**
+ * The 2019 segment-level evaluation: scores a {@code Class,Segments} submission against the
+ * rated segments of the shards. Per class, the ranked segment ids are cut to the top N, only
+ * rated (segment, class) cells count, and recall is over the class's rated positives; mAP is the
+ * mean over the submitted classes.
+ *
+ * <p>The rated cells are few (the 2019 validation set has some 237k rated segments), so they are
+ * one table in a side input, and each submission line (up to 100,000 segments) is scored where
+ * it is read. Unlike the starter's script, ids are text (it compared Python 3 bytes ids that never
+ * matched), the header is skipped (it parsed it as a class), and a class without rated positives
+ * scores 0 and is counted (it crashed). Bad lines, and a class given on several lines (all but
+ * the first by file and line), are dead letters.
+ */
+public final class EvaluateSegments
+    extends PTransform<PCollection<SegmentRatings>, EvaluateSegments.Result> {
+  private static final long serialVersionUID = 1L;
+
+  private final String submission;
+  private final int numClasses;
+  private final int topN;
+
+  private EvaluateSegments(String submission, int numClasses, int topN) {
+    this.submission = submission;
+    this.numClasses = numClasses;
+    this.topN = topN;
+  }
+
+  /** Scores the submission files matching {@code submission} (3862 classes, top 100,000). */
+  public static EvaluateSegments against(String submission) {
+    return new EvaluateSegments(submission, 3862, 100_000);
+  }
+
+  /** Classes must lie in {@code [0, numClasses)}. */
+  public EvaluateSegments withNumClasses(int numClasses) {
+    return new EvaluateSegments(submission, numClasses, topN);
+  }
+
+  /** Segments kept per class, best first (0: all). */
+  public EvaluateSegments withTopN(int topN) {
+    return new EvaluateSegments(submission, numClasses, topN);
+  }
+
+  @Override
+  public Result expand(PCollection<SegmentRatings> ratings) {
+    checkArgument(submission != null && !submission.isEmpty(), "no submission file given");
+    checkArgument(numClasses > 0 && topN >= 0, "numClasses %s, topN %s", numClasses, topN);
+    PCollectionView<RatingsTable> table = ratings.apply("TabulateRatings",
+        Combine.globally(new RatingsTableFn()).asSingletonView());
+    TupleTag<KV<Integer, ScoredLine>> scoredTag = new TupleTag<>() {};
+    TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
+    PCollectionTuple scored = ratings.getPipeline()
+        .apply("MatchSubmission", FileIO.match().filepattern(submission)
+            .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+        .apply("OpenSubmission", FileIO.readMatches().withCompression(Compression.AUTO)
+            .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
+        .apply("ScoreClasses", ParDo.of(new ScoreClassesFn(numClasses, topN, scoredTag,
+                deadLettersTag)).withSideInput(ScoreClassesFn.TABLE, table)
+            .withOutputTags(scoredTag, TupleTagList.of(deadLettersTag)));
+    TupleTag<ClassAp> classesTag = new TupleTag<>() {};
+    TupleTag<DeadLetter> duplicatesTag = new TupleTag<>() {};
+    PCollectionTuple perClass = scored.get(scoredTag)
+        .setCoder(KvCoder.of(VarIntCoder.of(), ScoredLine.Coder.INSTANCE))
+        .apply("GroupByClass", GroupByKey.create())
+        .apply("FirstLinePerClass", ParDo.of(new FirstLineFn(classesTag, duplicatesTag))
+            .withOutputTags(classesTag, TupleTagList.of(duplicatesTag)));
+    PCollection<SegmentMetrics> metrics = perClass.get(classesTag)
+        .setCoder(ClassApCoder.INSTANCE)
+        .apply("CollectClasses", Combine.globally(new CollectFn()))
+        .apply("ComputeMap", ParDo.of(new MapFn(topN)).withSideInput(MapFn.TABLE, table))
+        .setCoder(SegmentMetricsCoder.INSTANCE);
+    PCollection<DeadLetter> deadLetters = PCollectionList
+        .of(scored.get(deadLettersTag).setCoder(DeadLetterCoder.of()))
+        .and(perClass.get(duplicatesTag).setCoder(DeadLetterCoder.of()))
+        .apply("AllDeadLetters", org.apache.beam.sdk.transforms.Flatten.pCollections());
+    return new Result(metrics, deadLetters);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("submission", submission).withLabel("Submission files"))
+        .add(DisplayData.item("numClasses", numClasses).withLabel("Classes"))
+        .add(DisplayData.item("topN", topN).withLabel("Segments kept per class"));
+  }
+
+  /** The figures and the submission's dead letters. */
+  public record Result(PCollection<SegmentMetrics> metrics, PCollection<DeadLetter> deadLetters)
+      implements org.apache.beam.sdk.values.POutput {
+    @Override
+    public org.apache.beam.sdk.Pipeline getPipeline() {
+      return metrics.getPipeline();
+    }
+
+    private static final TupleTag<SegmentMetrics> METRICS = new TupleTag<>("metrics");
+    private static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>("deadLetters");
+
+    @Override
+    public Map<TupleTag<?>, org.apache.beam.sdk.values.PValue> expand() {
+      return Map.of(METRICS, metrics, DEAD_LETTERS, deadLetters);
+    }
+
+    @Override
+    public void finishSpecifyingOutput(String transformName,
+        org.apache.beam.sdk.values.PInput input, PTransform<?, ?> transform) {}
+  }
+
+  /** Every rated (segment, class) cell, and the rated positives per class. */
+  static final class RatingsTable implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Map<String, Boolean> cells = new HashMap<>();
+    final Map<Integer, Long> positives = new HashMap<>();
+
+    static String cell(String segmentId, int classId) {
+      return segmentId + '\t' + classId;
+    }
+
+    void add(SegmentRatings ratings) {
+      for (int i = 0; i < ratings.size(); i++) {
+        boolean positive = ratings.score(i) > 0;
+        cells.put(cell(ratings.segmentId(i), ratings.segmentClass(i)), positive);
+        if (positive) {
+          positives.merge(ratings.segmentClass(i), 1L, Long::sum);
+        }
+      }
+    }
+
+    RatingsTable merge(RatingsTable other) {
+      cells.putAll(other.cells);
+      other.positives.forEach((c, n) -> positives.merge(c, n, Long::sum));
+      return this;
+    }
+
+    /** Encodes the cells (the positives are derived again on decode). */
+    static final class Coder extends AtomicCoder<RatingsTable> {
+      static final Coder INSTANCE = new Coder();
+
+      @Override
+      public void encode(RatingsTable table, OutputStream out) throws IOException {
+        VarInt.encode(table.cells.size(), out);
+        for (Map.Entry<String, Boolean> cell : table.cells.entrySet()) {
+          StringUtf8Coder.of().encode(cell.getKey(), out);
+          out.write(cell.getValue() ? 1 : 0);
+        }
+      }
+
+      @Override
+      public RatingsTable decode(InputStream in) throws IOException {
+        RatingsTable table = new RatingsTable();
+        int size = VarInt.decodeInt(in);
+        for (int i = 0; i < size; i++) {
+          String cell = StringUtf8Coder.of().decode(in);
+          boolean positive = in.read() == 1;
+          table.cells.put(cell, positive);
+          if (positive) {
+            table.positives.merge(Integer.parseInt(cell.substring(cell.lastIndexOf('\t') + 1)),
+                1L, Long::sum);
+          }
+        }
+        return table;
+      }
+    }
+  }
+
+  /** A scored submission line: where it was, and its class's AP. */
+  record ScoredLine(String file, long line, ClassAp classAp) {
+    static final class Coder extends AtomicCoder<ScoredLine> {
+      static final Coder INSTANCE = new Coder();
+
+      @Override
+      public void encode(ScoredLine value, OutputStream out) throws IOException {
+        StringUtf8Coder.of().encode(value.file(), out);
+        VarLongCoder.of().encode(value.line(), out);
+        ClassApCoder.INSTANCE.encode(value.classAp(), out);
+      }
+
+      @Override
+      public ScoredLine decode(InputStream in) throws IOException {
+        return new ScoredLine(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in),
+            ClassApCoder.INSTANCE.decode(in));
+      }
+    }
+  }
+
+  /** Encodes a {@link ClassAp}. */
+  static final class ClassApCoder extends AtomicCoder<ClassAp> {
+    static final ClassApCoder INSTANCE = new ClassApCoder();
+
+    @Override
+    public void encode(ClassAp value, OutputStream out) throws IOException {
+      VarInt.encode(value.classId(), out);
+      DoubleCoder.of().encode(value.ap(), out);
+      VarInt.encode(value.positives(), out);
+      VarInt.encode(value.predictions(), out);
+    }
+
+    @Override
+    public ClassAp decode(InputStream in) throws IOException {
+      return new ClassAp(VarInt.decodeInt(in), DoubleCoder.of().decode(in), VarInt.decodeLong(in),
+          VarInt.decodeLong(in));
+    }
+  }
+
+  /** Encodes {@link SegmentMetrics}. */
+  static final class SegmentMetricsCoder extends AtomicCoder<SegmentMetrics> {
+    static final SegmentMetricsCoder INSTANCE = new SegmentMetricsCoder();
+    private static final ListCoder<ClassAp> CLASSES = ListCoder.of(ClassApCoder.INSTANCE);
+
+    @Override
+    public void encode(SegmentMetrics value, OutputStream out) throws IOException {
+      VarInt.encode(value.numClasses(), out);
+      DoubleCoder.of().encode(value.map(), out);
+      VarInt.encode(value.topN(), out);
+      VarInt.encode(value.ratedCells(), out);
+      VarInt.encode(value.classesWithoutRatedPositives(), out);
+      CLASSES.encode(value.perClass(), out);
+    }
+
+    @Override
+    public SegmentMetrics decode(InputStream in) throws IOException {
+      return new SegmentMetrics(VarInt.decodeInt(in), DoubleCoder.of().decode(in),
+          VarInt.decodeInt(in), VarInt.decodeLong(in), VarInt.decodeInt(in), CLASSES.decode(in));
+    }
+  }
+
+  private static final class RatingsTableFn
+      extends Combine.CombineFn<SegmentRatings, RatingsTable, RatingsTable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RatingsTable createAccumulator() {
+      return new RatingsTable();
+    }
+
+    @Override
+    public RatingsTable addInput(RatingsTable table, SegmentRatings ratings) {
+      table.add(ratings);
+      return table;
+    }
+
+    @Override
+    public RatingsTable mergeAccumulators(Iterable<RatingsTable> tables) {
+      RatingsTable merged = new RatingsTable();
+      tables.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public RatingsTable extractOutput(RatingsTable table) {
+      return table;
+    }
+
+    @Override
+    public Coder<RatingsTable> getAccumulatorCoder(CoderRegistry registry,
+        Coder<SegmentRatings> input) {
+      return RatingsTable.Coder.INSTANCE;
+    }
+
+    @Override
+    public Coder<RatingsTable> getDefaultOutputCoder(CoderRegistry registry,
+        Coder<SegmentRatings> input) {
+      return RatingsTable.Coder.INSTANCE;
+    }
+  }
+
+  /** Reads a submission line by line and scores each class's ranking against the table. */
+  private static final class ScoreClassesFn
+      extends DoFn<FileIO.ReadableFile, KV<Integer, ScoredLine>> {
+    private static final long serialVersionUID = 1L;
+    static final String TABLE = "ratings";
+    private final int numClasses;
+    private final int topN;
+    private final TupleTag<KV<Integer, ScoredLine>> scoredTag;
+    private final TupleTag<DeadLetter> deadLettersTag;
+
+    ScoreClassesFn(int numClasses, int topN, TupleTag<KV<Integer, ScoredLine>> scoredTag,
+        TupleTag<DeadLetter> deadLettersTag) {
+      this.numClasses = numClasses;
+      this.topN = topN;
+      this.scoredTag = scoredTag;
+      this.deadLettersTag = deadLettersTag;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, @SideInput(TABLE) RatingsTable table,
+        MultiOutputReceiver out) throws IOException {
+      SegmentLineParser parser = new SegmentLineParser(numClasses, topN);
+      String name = file.getMetadata().resourceId().toString();
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+          Channels.newInputStream(file.open()), UTF_8), 1 << 20)) {
+        long number = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          number++;
+          if ((number == 1 && line.strip().equalsIgnoreCase(SegmentLineParser.HEADER))
+              || line.isBlank()) {
+            continue;
+          }
+          try {
+            SegmentLineParser.Parsed parsed = parser.parse(line);
+            out.get(scoredTag).output(KV.of(parsed.classId(),
+                new ScoredLine(name, number, score(parsed, table))));
+          } catch (BadLineException e) {
+            Metrics.counter(EvaluateSegments.class, "malformed_" + e.reason()).inc();
+            out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number,
+                null, e.reason(), e.getMessage()));
+          }
+        }
+      }
+    }
+
+    private static ClassAp score(SegmentLineParser.Parsed parsed, RatingsTable table) {
+      List<Boolean> rated = new ArrayList<>();
+      for (String segment : parsed.segments()) {
+        Boolean positive = table.cells.get(RatingsTable.cell(segment, parsed.classId()));
+        if (positive != null) {
+          rated.add(positive);
+        }
+      }
+      boolean[] relevant = new boolean[rated.size()];
+      for (int i = 0; i < relevant.length; i++) {
+        relevant[i] = rated.get(i);
+      }
+      long positives = table.positives.getOrDefault(parsed.classId(), 0L);
+      return new ClassAp(parsed.classId(), AveragePrecision.ofRanking(relevant, positives),
+          positives, relevant.length);
+    }
+  }
+
+  /** Keeps each class's first line (by file and line); the others are dead letters. */
+  private static final class FirstLineFn
+      extends DoFn<KV<Integer, Iterable<ScoredLine>>, ClassAp> {
+    private static final long serialVersionUID = 1L;
+    private final TupleTag<ClassAp> classesTag;
+    private final TupleTag<DeadLetter> duplicatesTag;
+
+    FirstLineFn(TupleTag<ClassAp> classesTag, TupleTag<DeadLetter> duplicatesTag) {
+      this.classesTag = classesTag;
+      this.duplicatesTag = duplicatesTag;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<ScoredLine>> lines,
+        MultiOutputReceiver out) {
+      List<ScoredLine> sorted = new ArrayList<>();
+      lines.getValue().forEach(sorted::add);
+      sorted.sort(Comparator.comparing(ScoredLine::file).thenComparingLong(ScoredLine::line));
+      ScoredLine first = sorted.get(0);
+      out.get(classesTag).output(first.classAp());
+      for (ScoredLine duplicate : sorted.subList(1, sorted.size())) {
+        Metrics.counter(EvaluateSegments.class, "malformed_duplicate_class").inc();
+        out.get(duplicatesTag).output(new DeadLetter(duplicate.file(), duplicate.line(),
+            "line " + duplicate.line(), null, "duplicate_class", "class " + lines.getKey()
+                + " already ranked on " + first.file() + " line " + first.line()));
+      }
+    }
+  }
+
+  private static final class CollectFn
+      extends Combine.CombineFn<ClassAp, List<ClassAp>, List<ClassAp>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public List<ClassAp> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<ClassAp> addInput(List<ClassAp> list, ClassAp classAp) {
+      list.add(classAp);
+      return list;
+    }
+
+    @Override
+    public List<ClassAp> mergeAccumulators(Iterable<List<ClassAp>> lists) {
+      List<ClassAp> merged = new ArrayList<>();
+      lists.forEach(merged::addAll);
+      return merged;
+    }
+
+    @Override
+    public List<ClassAp> extractOutput(List<ClassAp> list) {
+      return list;
+    }
+
+    @Override
+    public Coder<List<ClassAp>> getAccumulatorCoder(CoderRegistry registry,
+        Coder<ClassAp> input) {
+      return ListCoder.of(ClassApCoder.INSTANCE);
+    }
+
+    @Override
+    public Coder<List<ClassAp>> getDefaultOutputCoder(CoderRegistry registry,
+        Coder<ClassAp> input) {
+      return ListCoder.of(ClassApCoder.INSTANCE);
+    }
+  }
+
+  /** mAP over the submitted classes, by class order (so the sum is the same every run). */
+  private static final class MapFn extends DoFn<List<ClassAp>, SegmentMetrics> {
+    private static final long serialVersionUID = 1L;
+    static final String TABLE = "ratings";
+    private final int topN;
+
+    MapFn(int topN) {
+      this.topN = topN;
+    }
+
+    @ProcessElement
+    public void process(@Element List<ClassAp> classes, @SideInput(TABLE) RatingsTable table,
+        OutputReceiver<SegmentMetrics> out) {
+      List<ClassAp> sorted = new ArrayList<>(classes);
+      sorted.sort(Comparator.comparingInt(ClassAp::classId));
+      double sum = 0;
+      int withoutPositives = 0;
+      for (ClassAp classAp : sorted) {
+        sum += classAp.ap();
+        withoutPositives += classAp.positives() == 0 ? 1 : 0;
+      }
+      out.output(new SegmentMetrics(sorted.size(), sorted.isEmpty() ? 0 : sum / sorted.size(),
+          topN, table.cells.size(), withoutPositives, sorted));
+    }
+  }
+}
