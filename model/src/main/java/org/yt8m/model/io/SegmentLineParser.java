@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Parses one data line of a segment submission ({@code Class,Segments}: a class, a comma, then
  * space-separated segment ids {@code <video id>:<start frame>}, best first), keeping the first
- * {@code topN}. Rejects, with a reason code, what a submission must not hold.
+ * {@code topN}. A line whose class cannot be read is rejected with a reason code. Otherwise the
+ * class is always scored, as the starter's script scores it: a segment id that names no rated
+ * segment simply never matches, and a repeated id keeps its first (best) rank, the repeats
+ * being dropped and counted ({@link Parsed#duplicates}) rather than counted twice.
  */
 public final class SegmentLineParser {
   /** The header of a segment submission. */
@@ -17,8 +20,8 @@ public final class SegmentLineParser {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
-  /** A parsed line: the class and its ranked segment ids. */
-  public record Parsed(int classId, List<String> segments) {}
+  /** A parsed line: the class, its ranked distinct segment ids, the repeats dropped. */
+  public record Parsed(int classId, List<String> segments, int duplicates) {}
 
   private final int numClasses;
   private final int topN;
@@ -55,18 +58,10 @@ public final class SegmentLineParser {
     List<String> segments = new ArrayList<>(kept);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < kept; i++) {
-      String segment = tokens[i];
-      int colon = segment.lastIndexOf(':');
-      if (colon <= 0 || colon == segment.length() - 1) {
-        throw new BadLineException("bad_segment", "segment '" + segment + "' is not "
-            + "<video id>:<start frame>");
+      if (seen.add(tokens[i])) {
+        segments.add(tokens[i]);
       }
-      if (!seen.add(segment)) {
-        throw new BadLineException("duplicate_segment", "segment " + segment
-            + " appears twice");
-      }
-      segments.add(segment);
     }
-    return new Parsed(classId, segments);
+    return new Parsed(classId, segments, kept - segments.size());
   }
 }

@@ -97,8 +97,8 @@ class MetricsAccumulatorTest {
       for (int v = 0; v < videos; v++) {
         float[] row = new float[classes];
         for (int c = 0; c < classes; c++) {
-          // Few distinct values: many ties, including -0.0 against 0.0.
-          row[c] = random.nextInt(6) == 0 ? -0f : random.nextInt(5) / 4f;
+          // Few distinct values: many ties, -0.0 against 0.0, and negative scores.
+          row[c] = random.nextInt(6) == 0 ? -0f : (random.nextInt(9) - 4) / 4f;
         }
         int[] videoLabels = IntStream.range(0, classes).filter(c -> random.nextInt(4) == 0)
             .toArray();

@@ -61,8 +61,10 @@ import org.yt8m.transforms.io.DeadLetter;
  * one table in a side input, and each submission line (up to 100,000 segments) is scored where
  * it is read. Unlike the starter's script, ids are text (it compared Python 3 bytes ids that never
  * matched), the header is skipped (it parsed it as a class), and a class without rated positives
- * scores 0 and is counted (it crashed). Bad lines, and a class given on several lines (all but
- * the first by file and line), are dead letters.
+ * scores 0 and is counted (it crashed). Lines whose class cannot be read, and a class given on
+ * several lines (all but the last by file and line, as the starter keeps the last), are dead
+ * letters; a segment repeated within a line keeps its first rank (counted as
+ * {@code duplicate_segments}).
  */
 public final class EvaluateSegments
     extends PTransform<PCollection<SegmentRatings>, EvaluateSegments.Result> {
@@ -114,7 +116,7 @@ public final class EvaluateSegments
     PCollectionTuple perClass = scored.get(scoredTag)
         .setCoder(KvCoder.of(VarIntCoder.of(), ScoredLine.Coder.INSTANCE))
         .apply("GroupByClass", GroupByKey.create())
-        .apply("FirstLinePerClass", ParDo.of(new FirstLineFn(classesTag, duplicatesTag))
+        .apply("LastLinePerClass", ParDo.of(new LastLineFn(classesTag, duplicatesTag))
             .withOutputTags(classesTag, TupleTagList.of(duplicatesTag)));
     PCollection<SegmentMetrics> metrics = perClass.get(classesTag)
         .setCoder(ClassApCoder.INSTANCE)
@@ -157,11 +159,14 @@ public final class EvaluateSegments
         org.apache.beam.sdk.values.PInput input, PTransform<?, ?> transform) {}
   }
 
-  /** Every rated (segment, class) cell, and the rated positives per class. */
+  /**
+   * Every rated (segment, class) cell. A cell rated twice counts once; if its ratings disagree,
+   * positive wins (so the table does not depend on the order records arrive in).
+   */
   static final class RatingsTable implements Serializable {
     private static final long serialVersionUID = 1L;
     final Map<String, Boolean> cells = new HashMap<>();
-    final Map<Integer, Long> positives = new HashMap<>();
+    private transient Map<Integer, Long> positives;
 
     static String cell(String segmentId, int classId) {
       return segmentId + '\t' + classId;
@@ -169,21 +174,34 @@ public final class EvaluateSegments
 
     void add(SegmentRatings ratings) {
       for (int i = 0; i < ratings.size(); i++) {
-        boolean positive = ratings.score(i) > 0;
-        cells.put(cell(ratings.segmentId(i), ratings.segmentClass(i)), positive);
-        if (positive) {
-          positives.merge(ratings.segmentClass(i), 1L, Long::sum);
-        }
+        cells.merge(cell(ratings.segmentId(i), ratings.segmentClass(i)), ratings.score(i) > 0,
+            Boolean::logicalOr);
       }
+      positives = null;
     }
 
     RatingsTable merge(RatingsTable other) {
-      cells.putAll(other.cells);
-      other.positives.forEach((c, n) -> positives.merge(c, n, Long::sum));
+      other.cells.forEach((cell, positive) -> cells.merge(cell, positive, Boolean::logicalOr));
+      positives = null;
       return this;
     }
 
-    /** Encodes the cells (the positives are derived again on decode). */
+    /** Rated positives of {@code classId}, counted from the cells. */
+    long positives(int classId) {
+      if (positives == null) {
+        Map<Integer, Long> counted = new HashMap<>();
+        cells.forEach((cell, positive) -> {
+          if (positive) {
+            counted.merge(Integer.parseInt(cell.substring(cell.lastIndexOf('\t') + 1)), 1L,
+                Long::sum);
+          }
+        });
+        positives = counted;
+      }
+      return positives.getOrDefault(classId, 0L);
+    }
+
+    /** Encodes the cells. */
     static final class Coder extends AtomicCoder<RatingsTable> {
       static final Coder INSTANCE = new Coder();
 
@@ -202,12 +220,7 @@ public final class EvaluateSegments
         int size = VarInt.decodeInt(in);
         for (int i = 0; i < size; i++) {
           String cell = StringUtf8Coder.of().decode(in);
-          boolean positive = in.read() == 1;
-          table.cells.put(cell, positive);
-          if (positive) {
-            table.positives.merge(Integer.parseInt(cell.substring(cell.lastIndexOf('\t') + 1)),
-                1L, Long::sum);
-          }
+          table.cells.put(cell, in.read() == 1);
         }
         return table;
       }
@@ -349,6 +362,8 @@ public final class EvaluateSegments
           }
           try {
             SegmentLineParser.Parsed parsed = parser.parse(line);
+            Metrics.counter(EvaluateSegments.class, "duplicate_segments")
+                .inc(parsed.duplicates());
             out.get(scoredTag).output(KV.of(parsed.classId(),
                 new ScoredLine(name, number, score(parsed, table))));
           } catch (BadLineException e) {
@@ -372,20 +387,23 @@ public final class EvaluateSegments
       for (int i = 0; i < relevant.length; i++) {
         relevant[i] = rated.get(i);
       }
-      long positives = table.positives.getOrDefault(parsed.classId(), 0L);
+      long positives = table.positives(parsed.classId());
       return new ClassAp(parsed.classId(), AveragePrecision.ofRanking(relevant, positives),
           positives, relevant.length);
     }
   }
 
-  /** Keeps each class's first line (by file and line); the others are dead letters. */
-  private static final class FirstLineFn
+  /**
+   * Keeps each class's last line (by file and line), as the starter's script does (a later line
+   * overwrites an earlier one); the others are dead letters.
+   */
+  private static final class LastLineFn
       extends DoFn<KV<Integer, Iterable<ScoredLine>>, ClassAp> {
     private static final long serialVersionUID = 1L;
     private final TupleTag<ClassAp> classesTag;
     private final TupleTag<DeadLetter> duplicatesTag;
 
-    FirstLineFn(TupleTag<ClassAp> classesTag, TupleTag<DeadLetter> duplicatesTag) {
+    LastLineFn(TupleTag<ClassAp> classesTag, TupleTag<DeadLetter> duplicatesTag) {
       this.classesTag = classesTag;
       this.duplicatesTag = duplicatesTag;
     }
@@ -396,13 +414,14 @@ public final class EvaluateSegments
       List<ScoredLine> sorted = new ArrayList<>();
       lines.getValue().forEach(sorted::add);
       sorted.sort(Comparator.comparing(ScoredLine::file).thenComparingLong(ScoredLine::line));
-      ScoredLine first = sorted.get(0);
-      out.get(classesTag).output(first.classAp());
-      for (ScoredLine duplicate : sorted.subList(1, sorted.size())) {
+      ScoredLine last = sorted.get(sorted.size() - 1);
+      out.get(classesTag).output(last.classAp());
+      for (ScoredLine duplicate : sorted.subList(0, sorted.size() - 1)) {
         Metrics.counter(EvaluateSegments.class, "malformed_duplicate_class").inc();
         out.get(duplicatesTag).output(new DeadLetter(duplicate.file(), duplicate.line(),
             "line " + duplicate.line(), null, "duplicate_class", "class " + lines.getKey()
-                + " already ranked on " + first.file() + " line " + first.line()));
+                + " is ranked again on " + last.file() + " line " + last.line()
+                + ", which counts"));
       }
     }
   }

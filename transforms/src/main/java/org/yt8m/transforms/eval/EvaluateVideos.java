@@ -103,14 +103,15 @@ public final class EvaluateVideos
   /**
    * How finely scores are split into buckets: {@code 2^classBits} ranges per class and
    * {@code 2^gapBits} for GAP (0 to 31; 0 is one bucket; defaults 0 and 12, which is 8 ranges
-   * per power of two). Figures do not depend on it; the size of each accumulator does.
+   * per power of two). Figures agree whatever the split to float64 rounding (the parts of a sum
+   * are added in another grouping); the size of each accumulator depends on it.
    */
   public EvaluateVideos withBucketBits(int classBits, int gapBits) {
     return new EvaluateVideos(numClasses, topK, mapOverAllClasses, classBits, gapBits, groups);
   }
 
   /**
-   * The number of combine keys the (class or GAP, bucket) counts are spread over (default 256):
+   * The number of combine keys the (class or GAP, bucket) counts are spread over (default 64):
    * the parallelism of the combine, and each accumulator holds about 1/groups of all counts.
    */
   public EvaluateVideos withGroups(int groups) {

@@ -3,6 +3,7 @@ package org.yt8m.transforms.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +44,8 @@ import org.yt8m.transforms.io.DeadLetter;
  *       as {@code unlabelled_videos};
  *   <li>a video id on several predictions lines keeps its first line (by file and line number);
  *       the others are dead letters ({@code duplicate_video_id});
- *   <li>a video id on several shard records keeps the first and counts the rest as
- *       {@code duplicate_shard_videos}.
+ *   <li>a video id on several shard records keeps one (the smallest label array, so the choice
+ *       does not depend on order) and counts the rest as {@code duplicate_shard_videos}.
  * </ul>
  *
  * <p>Videos are joined in groups (by a hash of the id, {@link #withGroups}), each group in
@@ -64,7 +65,7 @@ public final class JoinLabels extends PTransform<PCollection<KV<String, int[]>>,
     this.groups = groups;
   }
 
-  /** Joins labels keyed by video id with {@code predictions}, in 64 groups. */
+  /** Joins labels keyed by video id with {@code predictions}, in 16 groups. */
   public static JoinLabels with(PCollection<KV<String, RankedPredictions>> predictions) {
     return new JoinLabels(predictions, 16);
   }
@@ -229,7 +230,7 @@ public final class JoinLabels extends PTransform<PCollection<KV<String, int[]>>,
       for (int i = 1; i < records.size(); i++) {
         count("duplicate_shard_videos");
       }
-      int[] labels = records.get(0);
+      int[] labels = records.stream().min(Arrays::compare).orElseThrow();
       if (labels.length == 0) {
         count("unlabelled_videos");
       } else if (sorted.isEmpty()) {

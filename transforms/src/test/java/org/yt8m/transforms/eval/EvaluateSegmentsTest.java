@@ -27,8 +27,9 @@ class EvaluateSegmentsTest {
    * Class 3: rated cells a:0 (positive), a:5 (negative), b:10 (positive), c:0 (positive; never
    * ranked). The submission ranks b:10, x:0 (unrated: skipped), a:5, a:0: rated ranking
    * [+, -, +], so AP = (1/1 + 2/3) / 3 positives. Class 7 has one rated negative and no
-   * positive: AP 0, counted. The header is skipped; a second line for class 3 and a bad line
-   * are dead letters.
+   * positive: AP 0, counted. The header is skipped; an earlier line for class 3 (the last one
+   * counts, as in the starter's script) and a line without a class are dead letters; a repeated
+   * segment keeps its first rank.
    */
   @Test
   void scoresRatedCellsOnlyWithRecallOverRatedPositives() throws Exception {
@@ -40,9 +41,9 @@ class EvaluateSegmentsTest {
         SegmentRatings.of("c", new int[0], new int[] {3}, new long[] {0}, new float[] {1f}));
     Path submission = Files.write(dir.resolve("segments.csv"), List.of(
         "Class,Segments",
-        "3,b:10 x:0 a:5 a:0",
-        "7,b:10 a:0",
         "3,a:0",
+        "3,b:10 x:0 a:5 a:0 b:10",
+        "7,b:10 a:0",
         "oops,a:0"), UTF_8);
 
     Pipeline pipeline = TestPipelines.create();
@@ -53,7 +54,24 @@ class EvaluateSegmentsTest {
     PAssert.thatSingleton(result.metrics()).isEqualTo(new SegmentMetrics(2, (ap3 + 0) / 2,
         100_000, 5, 1, List.of(new ClassAp(3, ap3, 3, 3), new ClassAp(7, 0, 0, 1))));
     PAssert.that(result.deadLetters().apply(MapElements.into(TypeDescriptors.strings())
-        .via(DeadLetter::reason))).containsInAnyOrder("duplicate_class", "bad_class");
+        .via(letter -> letter.reason() + " " + letter.location())))
+        .containsInAnyOrder("duplicate_class line 2", "bad_class line 5");
+    pipeline.run();
+  }
+
+  @Test
+  void aCellRatedTwiceCountsOncePositiveWinning() throws Exception {
+    List<SegmentRatings> ratings = List.of(
+        SegmentRatings.of("a", new int[0], new int[] {2}, new long[] {0}, new float[] {0f}),
+        SegmentRatings.of("a", new int[0], new int[] {2}, new long[] {0}, new float[] {1f}),
+        SegmentRatings.of("a", new int[0], new int[] {2}, new long[] {0}, new float[] {1f}));
+    Path submission = Files.write(dir.resolve("segments.csv"), List.of("2,a:0"), UTF_8);
+    Pipeline pipeline = TestPipelines.create();
+    EvaluateSegments.Result result = pipeline
+        .apply(Create.of(ratings).withCoder(SegmentRatingsCoder.of()))
+        .apply(EvaluateSegments.against(submission.toString()).withNumClasses(10));
+    PAssert.thatSingleton(result.metrics()).isEqualTo(new SegmentMetrics(1, 1.0, 100_000, 1, 0,
+        List.of(new ClassAp(2, 1.0, 1, 1))));
     pipeline.run();
   }
 

@@ -68,6 +68,17 @@ class EvaluateVideosTest {
     assertEquals(whole, evaluate(many, evaluate));
   }
 
+  /** The reviewer's case: a negative score's bucket must rank below a positive one's. */
+  @Test
+  void negativeScoresRankBelowPositiveOnes() {
+    List<VideoPredictions> videos = List.of(new VideoPredictions("a", new int[] {0},
+        new int[] {0, 1}, new float[] {0.5f, -0.5f}));
+    EvaluationMetrics metrics = evaluate(List.of(videos), EvaluateVideos.withNumClasses(2)
+        .withTopK(2).withBucketBits(4, 12));
+    assertEquals(1.0, metrics.gap());
+    assertEquals(1.0, metrics.map());
+  }
+
   @Test
   void noVideosGiveZeros() {
     Pipeline pipeline = TestPipelines.create();
@@ -140,14 +151,17 @@ class EvaluateVideosTest {
     }
   }
 
-  /** Videos with coarse scores (many ties) and about 3 labels each, some without any. */
+  /**
+   * Videos with coarse scores in [-1.5, 0.5] (many ties, negatives as a hinge-loss model gives) and
+   * about 3 labels each, some without any.
+   */
   static List<VideoPredictions> randomVideos(int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<VideoPredictions> videos = new ArrayList<>();
     for (int v = 0; v < count; v++) {
       float[] scores = new float[CLASSES];
       for (int c = 0; c < CLASSES; c++) {
-        scores[c] = random.nextInt(50) / 49f;
+        scores[c] = (random.nextInt(99) - 75) / 49f; // top-k often reaches below 0
       }
       int[] labels = IntStream.range(0, CLASSES).filter(c -> random.nextInt(13) == 0)
           .toArray();
