@@ -69,7 +69,6 @@ public final class Yt8mDecoder {
   private final int[] entryStarts;
   private final int[] entryLengths;
   private final int[][] frameStarts;
-  private int[] labelScratch = new int[16];
 
   /**
    * @param features the features to take, in concatenation order
@@ -401,40 +400,16 @@ public final class Yt8mDecoder {
   }
 
   private int[] readLabels(byte[] data, String id) throws IOException, InvalidRecordException {
-    if (entryStarts[LABELS] < 0) {
-      return Labels.none();
-    }
-    CodedInputStream list = openList(data, LABELS, FEATURE_INT64_LIST, id, "labels");
-    if (list == null) {
-      return Labels.none();
-    }
-    int count = 0;
-    for (int tag = list.readTag(); tag != 0; tag = list.readTag()) {
-      if (tag == lengthDelimited(1)) {
-        int limit = list.pushLimit(list.readRawVarint32());
-        while (list.getBytesUntilLimit() > 0) {
-          count = addLabel(list.readInt64(), count, id);
-        }
-        list.popLimit(limit);
-      } else if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
-        count = addLabel(list.readInt64(), count, id);
-      } else {
-        list.skipField(tag);
+    long[] values = readInt64s(data, LABELS, id, "labels");
+    int[] labels = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] < 0 || values[i] >= numClasses) {
+        throw new InvalidRecordException(RejectReason.LABEL_OUT_OF_RANGE, id,
+            "label " + values[i] + " out of range [0, " + numClasses + ")");
       }
+      labels[i] = (int) values[i];
     }
-    return Labels.sortedUnique(labelScratch, count);
-  }
-
-  private int addLabel(long label, int count, String id) throws InvalidRecordException {
-    if (label < 0 || label >= numClasses) {
-      throw new InvalidRecordException(RejectReason.LABEL_OUT_OF_RANGE, id,
-          "label " + label + " out of range [0, " + numClasses + ")");
-    }
-    if (count == labelScratch.length) {
-      labelScratch = Arrays.copyOf(labelScratch, count * 2);
-    }
-    labelScratch[count] = (int) label;
-    return count + 1;
+    return Labels.sortedUnique(labels, labels.length);
   }
 
   private void readFloatFeature(byte[] data, int feature, float[] values, String id,

@@ -28,6 +28,7 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -49,6 +50,7 @@ import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.io.DeadLetter;
 
 /**
@@ -100,7 +102,8 @@ public final class EvaluateSegments
     checkArgument(submission != null && !submission.isEmpty(), "no submission file given");
     checkArgument(numClasses > 0 && topN >= 0, "numClasses %s, topN %s", numClasses, topN);
     PCollectionView<RatingsTable> table = ratings.apply("TabulateRatings",
-        Combine.globally(new RatingsTableFn()).asSingletonView());
+        Combine.globally(AccumulatorFn.<SegmentRatings, RatingsTable>of(RatingsTable::new,
+            RatingsTable.Coder.INSTANCE)).asSingletonView());
     TupleTag<KV<Integer, ScoredLine>> scoredTag = new TupleTag<>() {};
     TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
     PCollectionTuple scored = ratings.getPipeline()
@@ -163,7 +166,8 @@ public final class EvaluateSegments
    * Every rated (segment, class) cell. A cell rated twice counts once; if its ratings disagree,
    * positive wins (so the table does not depend on the order records arrive in).
    */
-  static final class RatingsTable implements Serializable {
+  static final class RatingsTable
+      implements Accumulator<SegmentRatings, RatingsTable, RatingsTable>, Serializable {
     private static final long serialVersionUID = 1L;
     final Map<String, Boolean> cells = new HashMap<>();
     private transient Map<Integer, Long> positives;
@@ -172,7 +176,8 @@ public final class EvaluateSegments
       return segmentId + '\t' + classId;
     }
 
-    void add(SegmentRatings ratings) {
+    @Override
+    public void addInput(SegmentRatings ratings) {
       for (int i = 0; i < ratings.size(); i++) {
         cells.merge(cell(ratings.segmentId(i), ratings.segmentClass(i)), ratings.score(i) > 0,
             Boolean::logicalOr);
@@ -180,9 +185,14 @@ public final class EvaluateSegments
       positives = null;
     }
 
-    RatingsTable merge(RatingsTable other) {
+    @Override
+    public void mergeAccumulator(RatingsTable other) {
       other.cells.forEach((cell, positive) -> cells.merge(cell, positive, Boolean::logicalOr));
       positives = null;
+    }
+
+    @Override
+    public RatingsTable extractOutput() {
       return this;
     }
 
@@ -285,46 +295,6 @@ public final class EvaluateSegments
     public SegmentMetrics decode(InputStream in) throws IOException {
       return new SegmentMetrics(VarInt.decodeInt(in), DoubleCoder.of().decode(in),
           VarInt.decodeInt(in), VarInt.decodeLong(in), VarInt.decodeInt(in), CLASSES.decode(in));
-    }
-  }
-
-  private static final class RatingsTableFn
-      extends Combine.CombineFn<SegmentRatings, RatingsTable, RatingsTable> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public RatingsTable createAccumulator() {
-      return new RatingsTable();
-    }
-
-    @Override
-    public RatingsTable addInput(RatingsTable table, SegmentRatings ratings) {
-      table.add(ratings);
-      return table;
-    }
-
-    @Override
-    public RatingsTable mergeAccumulators(Iterable<RatingsTable> tables) {
-      RatingsTable merged = new RatingsTable();
-      tables.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public RatingsTable extractOutput(RatingsTable table) {
-      return table;
-    }
-
-    @Override
-    public Coder<RatingsTable> getAccumulatorCoder(CoderRegistry registry,
-        Coder<SegmentRatings> input) {
-      return RatingsTable.Coder.INSTANCE;
-    }
-
-    @Override
-    public Coder<RatingsTable> getDefaultOutputCoder(CoderRegistry registry,
-        Coder<SegmentRatings> input) {
-      return RatingsTable.Coder.INSTANCE;
     }
   }
 

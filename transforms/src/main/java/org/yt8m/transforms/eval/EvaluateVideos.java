@@ -36,6 +36,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.metrics.AveragePrecision;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.transforms.combine.AccumulatorFn;
 
 /**
  * Computes the starter code's metrics (Hit@1, PERR, GAP, per-class AP, mAP) over all videos,
@@ -138,7 +139,9 @@ public final class EvaluateVideos
 
     PCollection<KV<Integer, KeyedCounts>> counts = scored.get(countsTag)
         .setCoder(KvCoder.of(VarIntCoder.of(), KeyedCounts.Coder.of()))
-        .apply("CombineCounts", Combine.perKey(new MergeCountsFn()));
+        .apply("CombineCounts", Combine.perKey(
+            AccumulatorFn.<KeyedCounts, KeyedCounts>of(KeyedCounts::new,
+                KeyedCounts.Coder.of())));
     PCollectionView<BucketTable> table = counts
         .apply("SummarizeBuckets", ParDo.of(new SummarizeFn()))
         .setCoder(BucketSummary.Coder.of())
@@ -149,7 +152,8 @@ public final class EvaluateVideos
         .setCoder(BucketSummary.Coder.of())
         .apply("CollectParts", View.asList());
     return scored.get(totalsTag).setCoder(VideoTotals.Coder.of())
-        .apply("CombineTotals", Combine.globally(new MergeTotalsFn(numClasses)))
+        .apply("CombineTotals", Combine.globally(AccumulatorFn.<VideoTotals, VideoTotals>of(
+            () -> new VideoTotals(numClasses), VideoTotals.Coder.of())))
         .apply("ComputeMetrics", ParDo.of(new ComputeMetricsFn(numClasses, mapOverAllClasses,
             gapBucketBits))
             .withSideInput(ComputeMetricsFn.PARTS, parts))
@@ -225,45 +229,6 @@ public final class EvaluateVideos
           GlobalWindow.INSTANCE);
       counts = null;
       totals = null;
-    }
-  }
-
-  private static final class MergeCountsFn
-      extends Combine.CombineFn<KeyedCounts, KeyedCounts, KeyedCounts> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public KeyedCounts createAccumulator() {
-      return new KeyedCounts();
-    }
-
-    @Override
-    public KeyedCounts addInput(KeyedCounts accumulator, KeyedCounts input) {
-      return accumulator.merge(input);
-    }
-
-    @Override
-    public KeyedCounts mergeAccumulators(Iterable<KeyedCounts> accumulators) {
-      KeyedCounts merged = new KeyedCounts();
-      accumulators.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public KeyedCounts extractOutput(KeyedCounts accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<KeyedCounts> getAccumulatorCoder(CoderRegistry registry,
-        Coder<KeyedCounts> input) {
-      return KeyedCounts.Coder.of();
-    }
-
-    @Override
-    public Coder<KeyedCounts> getDefaultOutputCoder(CoderRegistry registry,
-        Coder<KeyedCounts> input) {
-      return KeyedCounts.Coder.of();
     }
   }
 
@@ -412,50 +377,6 @@ public final class EvaluateVideos
         out.output(new BucketSummary(key, counts.totalPositives(), counts.totalCount(),
             AveragePrecision.partialSum(counts, above[0], above[1])));
       });
-    }
-  }
-
-  private static final class MergeTotalsFn
-      extends Combine.CombineFn<VideoTotals, VideoTotals, VideoTotals> {
-    private static final long serialVersionUID = 1L;
-    private final int numClasses;
-
-    MergeTotalsFn(int numClasses) {
-      this.numClasses = numClasses;
-    }
-
-    @Override
-    public VideoTotals createAccumulator() {
-      return new VideoTotals(numClasses);
-    }
-
-    @Override
-    public VideoTotals addInput(VideoTotals accumulator, VideoTotals input) {
-      return accumulator.merge(input);
-    }
-
-    @Override
-    public VideoTotals mergeAccumulators(Iterable<VideoTotals> accumulators) {
-      VideoTotals merged = new VideoTotals(numClasses);
-      accumulators.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public VideoTotals extractOutput(VideoTotals accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<VideoTotals> getAccumulatorCoder(CoderRegistry registry,
-        Coder<VideoTotals> input) {
-      return VideoTotals.Coder.of();
-    }
-
-    @Override
-    public Coder<VideoTotals> getDefaultOutputCoder(CoderRegistry registry,
-        Coder<VideoTotals> input) {
-      return VideoTotals.Coder.of();
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.util.VarInt;
 import org.yt8m.model.metrics.VideoMetrics;
 
@@ -14,7 +15,8 @@ import org.yt8m.model.metrics.VideoMetrics;
  * per label count (so the mean is an exact sum of fractions in a fixed order, the same however
  * videos were grouped), positives per class and in all. Mergeable; a combine accumulator.
  */
-final class VideoTotals implements Serializable {
+final class VideoTotals
+    implements Accumulator<VideoTotals, VideoTotals, VideoTotals>, Serializable {
   private static final long serialVersionUID = 1L;
 
   long examples;
@@ -59,6 +61,21 @@ final class VideoTotals implements Serializable {
       classPositives[c] += other.classPositives[c];
     }
     allPositives += other.allPositives;
+    return this;
+  }
+
+  @Override
+  public void addInput(VideoTotals input) {
+    merge(input);
+  }
+
+  @Override
+  public void mergeAccumulator(VideoTotals other) {
+    merge(other);
+  }
+
+  @Override
+  public VideoTotals extractOutput() {
     return this;
   }
 

@@ -1,17 +1,13 @@
 package org.yt8m.transforms.inspect;
 
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
-import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.Yt8mIO;
 
@@ -42,41 +38,13 @@ public final class SummarizeShards<T extends Yt8mRecord>
   public PCollection<ShardSummary> expand(ReadResult<T> read) {
     PCollectionView<DeadLetterStats> deadLetters = read.deadLetters()
         .apply("SummarizeDeadLetters", Combine.globally(
-            new StatsFn<>(DeadLetterStats::new, DeadLetterStatsCoder.of())).asSingletonView());
+            AccumulatorFn.of(DeadLetterStats::new, DeadLetterStatsCoder.of())).asSingletonView());
     return read.records()
         .apply("SummarizeRecords", Combine.<T, RecordStats>globally(
-            new StatsFn<Yt8mRecord, RecordStats>(RecordStats::new, RecordStatsCoder.of())))
+            AccumulatorFn.<Yt8mRecord, RecordStats>of(RecordStats::new, RecordStatsCoder.of())))
         .apply("JoinDeadLetters", ParDo.of(new JoinFn())
             .withSideInput(JoinFn.DEAD_LETTERS, deadLetters))
         .setCoder(ShardSummaryCoder.of());
-  }
-
-  /** A global combine of an accumulator that adds, merges and is its own output. */
-  private static final class StatsFn<InputT, StatsT extends Accumulator<InputT, StatsT, StatsT>>
-      extends AccumulatingCombineFn<InputT, StatsT, StatsT> {
-    private static final long serialVersionUID = 1L;
-    private final SerializableSupplier<StatsT> empty;
-    private final Coder<StatsT> coder;
-
-    StatsFn(SerializableSupplier<StatsT> empty, Coder<StatsT> coder) {
-      this.empty = empty;
-      this.coder = coder;
-    }
-
-    @Override
-    public StatsT createAccumulator() {
-      return empty.get();
-    }
-
-    @Override
-    public Coder<StatsT> getAccumulatorCoder(CoderRegistry registry, Coder<InputT> input) {
-      return coder;
-    }
-
-    @Override
-    public Coder<StatsT> getDefaultOutputCoder(CoderRegistry registry, Coder<InputT> input) {
-      return coder;
-    }
   }
 
   private static final class JoinFn extends DoFn<RecordStats, ShardSummary> {

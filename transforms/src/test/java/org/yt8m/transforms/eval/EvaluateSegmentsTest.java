@@ -16,7 +16,6 @@ import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.transforms.coders.SegmentRatingsCoder;
-import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.testing.TestPipelines;
 
 class EvaluateSegmentsTest {

@@ -1,0 +1,2 @@
+/** Combine plumbing shared by the transforms. */
+package org.yt8m.transforms.combine;
