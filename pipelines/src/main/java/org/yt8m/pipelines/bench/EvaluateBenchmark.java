@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.yt8m.model.io.PredictionLineParser;
+import org.yt8m.model.io.ScoreFormat;
 import org.yt8m.model.io.TfRecordReader;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
@@ -197,13 +198,9 @@ public final class EvaluateBenchmark {
         for (int label : record.labels()) {
           scores[label] = (float) random.nextDouble(0.2, 1.0);
         }
-        StringBuilder line = new StringBuilder(record.id()).append(',');
         int[] top = TopK.classes(scores, 20);
-        for (int i = 0; i < top.length; i++) {
-          line.append(i == 0 ? "" : " ").append(top[i]).append(' ')
-              .append(String.format(Locale.ROOT, "%.6f", scores[top[i]]));
-        }
-        out.write(line.append('\n').toString());
+        out.write(ScoreFormat.predictionLine(record.id(), top, TopK.scoresOf(scores, top))
+            + "\n");
       }
     }
     Files.move(partial, predictions);

@@ -29,6 +29,7 @@ import org.tensorflow.proto.Features;
 import org.tensorflow.proto.FloatList;
 import org.tensorflow.proto.Int64List;
 import org.tensorflow.proto.SequenceExample;
+import org.yt8m.model.io.ScoreFormat;
 import org.yt8m.model.io.TfRecordReader;
 import org.yt8m.model.io.TfRecordWriter;
 import org.yt8m.model.io.Yt8mDecoder;
@@ -228,23 +229,18 @@ class EvaluatePipelineTest {
   }
 
   /**
-   * The CSV line of a video's top 20 (scores printed with 6 decimals), also added to the plain
-   * loop with the scores as the file gives them.
+   * The CSV line of a video's top 20 (scores in %g form, as inference writes them), also added
+   * to the plain loop with the scores as the file gives them.
    */
   private static String line(String id, float[] scores, MetricsAccumulator expected,
       int[] labels) {
     float[] printed = new float[scores.length];
     for (int c = 0; c < scores.length; c++) {
-      printed[c] = Float.parseFloat(String.format(Locale.ROOT, "%.6f", scores[c]));
+      printed[c] = Float.parseFloat(ScoreFormat.format(scores[c]));
     }
     int[] top = TopK.classes(printed, 20);
-    StringBuilder line = new StringBuilder(id).append(',');
-    for (int i = 0; i < top.length; i++) {
-      line.append(i == 0 ? "" : " ").append(top[i]).append(' ')
-          .append(String.format(Locale.ROOT, "%.6f", printed[top[i]]));
-    }
     expected.add(labels, top, TopK.scoresOf(printed, top));
-    return line.toString();
+    return ScoreFormat.predictionLine(id, top, TopK.scoresOf(printed, top));
   }
 
   private JsonNode evaluate(ByteArrayOutputStream text, String... args) throws IOException {
