@@ -78,10 +78,12 @@ public final class TfRecordReader implements AutoCloseable {
     }
     length = (int) declared;
     if (buffer.length < length) {
-      buffer = Arrays.copyOf(buffer, Math.max(length, Math.min(MAX_RECORD_BYTES,
-          buffer.length * 2L > Integer.MAX_VALUE ? MAX_RECORD_BYTES : buffer.length * 2)));
+      // Grow in steps as the data arrives, so a corrupt length cannot demand gigabytes up
+      // front (its checksum passed, but a stream can still end early).
+      buffer = Arrays.copyOf(buffer, (int) Math.min(length, Math.max(buffer.length * 2L,
+          Math.min(length, 1 << 20))));
     }
-    int dataRead = readFully(buffer, 0, length);
+    int dataRead = readGrowing(length);
     if (dataRead < length) {
       throw corrupt("truncated record: " + dataRead + " of " + length + " data bytes");
     }
@@ -128,6 +130,22 @@ public final class TfRecordReader implements AutoCloseable {
   private CorruptRecordException corrupt(String problem) {
     return new CorruptRecordException(source + ": record " + recordIndex + " at byte offset "
         + recordOffset + ": " + problem);
+  }
+
+  /** Reads {@code count} data bytes into the buffer, doubling it as they arrive. */
+  private int readGrowing(int count) throws IOException {
+    int total = 0;
+    while (total < count) {
+      if (total == buffer.length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(count, buffer.length * 2L));
+      }
+      int read = readFully(buffer, total, Math.min(count, buffer.length) - total);
+      total += read;
+      if (total < Math.min(count, buffer.length)) {
+        break; // the stream ended
+      }
+    }
+    return total;
   }
 
   private int readFully(byte[] target, int offset, int count) throws IOException {

@@ -102,6 +102,22 @@ class TfRecordReaderTest {
     assertTrue(e.getMessage().endsWith("the data checksum is missing"), e.getMessage());
   }
 
+  @Test
+  void aHugeDeclaredLengthOnAShortStreamIsTruncationNotAnOutOfMemoryError() {
+    // A header declaring 1 GiB with a valid length checksum (the spec's mask, computed here),
+    // followed by 10 bytes.
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(12 + 10)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1L << 30);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(header.array(), 0, 8);
+    int value = (int) crc.getValue();
+    header.putInt(((value >>> 15) | (value << 17)) + 0xa282ead8);
+    CorruptRecordException e = assertThrows(CorruptRecordException.class,
+        () -> readAll(header.array()));
+    assertEquals("shard.tfrecord: record 0 at byte offset 0: truncated record: 10 of "
+        + (1 << 30) + " data bytes", e.getMessage());
+  }
+
   private static byte[] twoRecords() {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -40,4 +40,17 @@ public final class FrameRecordCoder extends AtomicCoder<FrameRecord> {
 
   @Override
   public void verifyDeterministic() {}
+
+  @Override
+  public boolean isRegisterByteSizeObserverCheap(FrameRecord record) {
+    return true;
+  }
+
+  @Override
+  protected long getEncodedElementByteSize(FrameRecord record) {
+    int frameBytes = record.quantizedFrames().length;
+    return RecordCoding.encodedSize(record.id(), record.labels())
+        + VarInt.getLength(record.numFrames()) + VarInt.getLength(record.frameSize())
+        + VarInt.getLength(frameBytes) + frameBytes;
+  }
 }

@@ -1,5 +1,6 @@
 package org.yt8m.transforms.coders;
 
+import com.google.common.base.Utf8;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,21 @@ final class RecordCoding {
 
   static String readId(InputStream in) throws IOException {
     return STRING.decode(in);
+  }
+
+  /**
+   * The encoded size of an id and labels as written here: what runners ask to size elements
+   * without encoding them (each coder adds its payload).
+   */
+  static long encodedSize(String id, int[] labels) {
+    int idBytes = Utf8.encodedLength(id);
+    long size = VarInt.getLength(idBytes) + idBytes + VarInt.getLength(labels.length);
+    int previous = 0;
+    for (int label : labels) {
+      size += VarInt.getLength(label - previous);
+      previous = label;
+    }
+    return size;
   }
 
   static void writeLabels(int[] labels, OutputStream out) throws IOException {

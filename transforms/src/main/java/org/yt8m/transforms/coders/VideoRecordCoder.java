@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.util.VarInt;
 import org.yt8m.model.record.VideoRecord;
 
 /**
@@ -35,4 +36,15 @@ public final class VideoRecordCoder extends AtomicCoder<VideoRecord> {
 
   @Override
   public void verifyDeterministic() {}
+
+  @Override
+  public boolean isRegisterByteSizeObserverCheap(VideoRecord record) {
+    return true;
+  }
+
+  @Override
+  protected long getEncodedElementByteSize(VideoRecord record) {
+    return RecordCoding.encodedSize(record.id(), record.labels())
+        + VarInt.getLength(record.features().length) + 4L * record.features().length;
+  }
 }

@@ -31,6 +31,28 @@ class CodersTest {
         DeadLetter.ofRecord("x", 0, "id", "wrong_size", "feature mean_rgb has 3 values"));
   }
 
+  @Test
+  void recordCodersKnowTheirEncodedSizeWithoutEncoding() throws Exception {
+    VideoRecord video = VideoRecord.of("vidé", new int[] {0, 200, 3861}, new float[1152]);
+    assertSize(VideoRecordCoder.of(), video);
+    FrameRecord frames = FrameRecord.of("f", new int[] {2}, 300, 1152, new byte[300 * 1152]);
+    assertSize(FrameRecordCoder.of(), frames);
+  }
+
+  private static <T> void assertSize(Coder<T> coder, T value) throws Exception {
+    long[] reported = new long[1];
+    org.apache.beam.sdk.util.common.ElementByteSizeObserver observer =
+        new org.apache.beam.sdk.util.common.ElementByteSizeObserver() {
+          @Override
+          protected void reportElementSize(long elementByteSize) {
+            reported[0] = elementByteSize;
+          }
+        };
+    coder.registerByteSizeObserver(value, observer);
+    observer.advance();
+    assertEquals(CoderUtils.encodeToByteArray(coder, value).length, reported[0]);
+  }
+
   private static <T> void assertRoundTrip(Coder<T> coder, T value) throws Exception {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
     assertEquals(value, CoderUtils.decodeFromByteArray(coder, bytes));
