@@ -127,10 +127,10 @@ public final class EvaluateVideos
     checkArgument(classBucketBits >= 0 && classBucketBits < 32 && gapBucketBits >= 0
         && gapBucketBits < 32, "bucket bits must lie in [0, 31]: %s, %s", classBucketBits,
         gapBucketBits);
+    checkArgument(groups > 0, "groups must be positive, got %s", groups);
     checkArgument(videos.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
         "EvaluateVideos needs its input in the global window");
 
-    checkArgument(groups > 0, "groups must be positive, got %s", groups);
     TupleTag<KV<Integer, KeyedCounts>> countsTag = new TupleTag<>() {};
     TupleTag<VideoTotals> totalsTag = new TupleTag<>() {};
     PCollectionTuple scored = videos.apply("ScoreVideos",
