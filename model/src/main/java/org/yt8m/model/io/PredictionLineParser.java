@@ -14,10 +14,54 @@ public final class PredictionLineParser {
   /** The header the starter code writes. */
   public static final String HEADER = "VideoId,LabelConfidencePairs";
 
-  /** A decimal number as C's %g or %f writes it: no NaN, Infinity, hex or type suffixes. */
-  private static final Pattern DECIMAL =
-      Pattern.compile("[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  /**
+   * Whether {@code token} is a decimal number as C's %g or %f writes it, {@code [-+]?(digits
+   * [.digits] | .digits)([eE][-+]?digits)?}: no NaN, Infinity, hex or type suffixes. A scan, not
+   * a regular expression: it runs for every score of every line.
+   */
+  static boolean isDecimal(String token) {
+    int i = 0;
+    int n = token.length();
+    if (i < n && (token.charAt(i) == '-' || token.charAt(i) == '+')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && isAsciiDigit(token.charAt(i))) {
+      i++;
+      digits++;
+    }
+    if (i < n && token.charAt(i) == '.') {
+      i++;
+      while (i < n && isAsciiDigit(token.charAt(i))) {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (token.charAt(i) == 'e' || token.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (token.charAt(i) == '-' || token.charAt(i) == '+')) {
+        i++;
+      }
+      int exponentDigits = 0;
+      while (i < n && isAsciiDigit(token.charAt(i))) {
+        i++;
+        exponentDigits++;
+      }
+      if (exponentDigits == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
 
   /** A parsed line: the video id and its ranked pairs. */
   public record Parsed(String id, int[] ranked, float[] scores) {}
@@ -58,7 +102,7 @@ public final class PredictionLineParser {
         throw new BadLineException("class_out_of_range", "class " + c + " out of range [0, "
             + numClasses + ")");
       }
-      if (!DECIMAL.matcher(scoreToken).matches()) {
+      if (!isDecimal(scoreToken)) {
         throw new BadLineException("bad_score", "score '" + scoreToken + "' of class " + c
             + " is not a finite decimal number");
       }

@@ -53,6 +53,7 @@ public final class Yt8mDecoder {
   private final int numClasses;
   private final int maxFrames;
   private final int[] featureOffsets;
+  private final int totalSize;
   /** Keys of the context / Example features map: id, video_id, labels, then the features. */
   private final byte[][] exampleKeys;
   /** Keys of the SequenceExample feature_lists map: the features. */
@@ -82,6 +83,7 @@ public final class Yt8mDecoder {
     this.numClasses = numClasses;
     this.maxFrames = maxFrames;
     int count = features.count();
+    totalSize = features.totalSize();
     featureOffsets = new int[count];
     for (int i = 1; i < count; i++) {
       featureOffsets[i] = featureOffsets[i - 1] + features.sizes().get(i - 1);
@@ -140,7 +142,7 @@ public final class Yt8mDecoder {
       findEntries(data, featuresStart, featuresLength, exampleKeys);
       id = readId(data);
       int[] labels = readLabels(data, id);
-      float[] values = new float[features.totalSize()];
+      float[] values = new float[totalSize];
       for (int i = 0; i < features.count(); i++) {
         readFloatFeature(data, i, values, id, hasFeatureLists
             ? " (the record has feature lists: is it a frame-level tf.train.SequenceExample?)"
@@ -199,7 +201,7 @@ public final class Yt8mDecoder {
             features.names().get(0) + " has no frames");
       }
       int kept = Math.min(frames, maxFrames);
-      int frameSize = features.totalSize();
+      int frameSize = totalSize;
       byte[] quantized = new byte[kept * frameSize];
       for (int i = 0; i < features.count(); i++) {
         int size = features.sizes().get(i);

@@ -64,13 +64,54 @@ public final class ScoreCounts {
     return this;
   }
 
-  /** Adds all of {@code other}'s counts. */
+  /**
+   * Adds all of {@code other}'s counts. When both are compacted (the usual case when merging
+   * accumulators) this is one linear merge of two sorted lists.
+   */
   public ScoreCounts addAll(ScoreCounts other) {
+    if (sorted && other.sorted && compactedSize == size && other.compactedSize == other.size) {
+      mergeSorted(other);
+      return this;
+    }
     grow(size + other.size);
     for (int i = 0; i < other.size; i++) {
       add(other.scores[i], other.positives[i], other.counts[i]);
     }
     return this;
+  }
+
+  /** Merges {@code other}'s compacted entries into these compacted ones, highest score first. */
+  private void mergeSorted(ScoreCounts other) {
+    int capacity = Math.max(16, size + other.size);
+    float[] newScores = new float[capacity];
+    long[] newPositives = new long[capacity];
+    long[] newCounts = new long[capacity];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < size || j < other.size) {
+      boolean takeMine = j == other.size || (i < size && scores[i] >= other.scores[j]);
+      boolean takeBoth = i < size && j < other.size && scores[i] == other.scores[j];
+      if (takeBoth) {
+        newScores[n] = scores[i];
+        newPositives[n] = positives[i] + other.positives[j];
+        newCounts[n] = counts[i++] + other.counts[j++];
+      } else if (takeMine) {
+        newScores[n] = scores[i];
+        newPositives[n] = positives[i];
+        newCounts[n] = counts[i++];
+      } else {
+        newScores[n] = other.scores[j];
+        newPositives[n] = other.positives[j];
+        newCounts[n] = other.counts[j++];
+      }
+      n++;
+    }
+    scores = newScores;
+    positives = newPositives;
+    counts = newCounts;
+    size = n;
+    compactedSize = n;
   }
 
   /** Sorts by score, highest first, and sums equal scores. Idempotent. */

@@ -38,6 +38,17 @@ class PredictionLineParserTest {
     assertReason("duplicate_class", "v,1 0.5 1 0.25");
   }
 
+  @Test
+  void decimalsAreWhatCPrints() {
+    for (String ok : new String[] {"0.5", "1", "1e-05", "1.5E+10", ".5", "5.", "-0", "+1.25"}) {
+      assertEquals(true, PredictionLineParser.isDecimal(ok), ok);
+    }
+    for (String bad : new String[] {"", ".", "-", "1e", "1e+", "NaN", "Infinity", "0x10",
+        "1.0f", "1.0d", "1..2", "1e5.5", "٣"}) {
+      assertEquals(false, PredictionLineParser.isDecimal(bad), bad);
+    }
+  }
+
   private void assertReason(String reason, String line) {
     assertEquals(reason, assertThrows(BadLineException.class,
         () -> parser.parse(line)).reason(), line);
