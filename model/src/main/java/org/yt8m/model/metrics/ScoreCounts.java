@@ -10,11 +10,15 @@ import java.util.Arrays;
  * accumulator of both the Beam combines and the plain loop.
  *
  * <p>Entries are appended unsorted and {@link #compact() compacted} (sorted by score, highest
- * first, equal scores summed) when read, or when they have doubled since the last compaction,
- * so adding n predictions costs O(n log n) and memory stays proportional to the distinct
- * scores: 20 bytes each. Mutable; not thread-safe.
+ * first, equal scores summed) when read, or, past 65,536 entries, when they have doubled since
+ * the last compaction, so adding n predictions costs O(n log n) and memory stays proportional to
+ * the distinct scores: 20 bytes each. Merging two compacted counts is one linear merge.
+ * Mutable; not thread-safe.
  */
 public final class ScoreCounts {
+  /** Entries appended before an add may compact them: about 1.3 MB of arrays. */
+  private static final int COMPACT_THRESHOLD = 1 << 16;
+
   private float[] scores;
   private long[] positives;
   private long[] counts;
@@ -47,7 +51,8 @@ public final class ScoreCounts {
     checkArgument(Scores.isValid(score), "score %s is not finite", score);
     checkArgument(0 <= positives && positives <= count, "%s positives of %s", positives, count);
     if (size == scores.length) {
-      if (size >= 2 * Math.max(16, compactedSize)) {
+      // Compacting sorts everything; below the threshold it costs more than the memory saves.
+      if (size >= COMPACT_THRESHOLD && size >= 2 * compactedSize) {
         compact();
       }
       if (size == scores.length) {
