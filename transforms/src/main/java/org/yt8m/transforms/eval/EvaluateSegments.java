@@ -1,15 +1,11 @@
 package org.yt8m.transforms.eval;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +48,7 @@ import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.io.DeadLetter;
+import org.yt8m.transforms.io.TextLines;
 
 /**
  * The 2019 segment-level evaluation: scores a {@code Class,Segments} submission against the
@@ -321,28 +318,19 @@ public final class EvaluateSegments
         MultiOutputReceiver out) throws IOException {
       SegmentLineParser parser = new SegmentLineParser(numClasses, topN);
       String name = file.getMetadata().resourceId().toString();
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-          Channels.newInputStream(file.open()), UTF_8), 1 << 20)) {
-        long number = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          number++;
-          if ((number == 1 && line.strip().equalsIgnoreCase(SegmentLineParser.HEADER))
-              || line.isBlank()) {
-            continue;
-          }
-          try {
-            SegmentLineParser.Parsed parsed = parser.parse(line);
-            Metrics.counter(EvaluateSegments.class, "duplicate_segments")
-                .inc(parsed.duplicates());
-            out.get(scoredTag).output(KV.of(parsed.classId(),
-                new ScoredLine(name, number, score(parsed, table))));
-          } catch (BadLineException e) {
-            Metrics.counter(EvaluateSegments.class, "malformed_" + e.reason()).inc();
-            out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number,
-                null, e.reason(), e.getMessage()));
-          }
+      TextLines.forEach(file, SegmentLineParser.HEADER, (number, line) -> {
+        try {
+          SegmentLineParser.Parsed parsed = parser.parse(line);
+          Metrics.counter(EvaluateSegments.class, "duplicate_segments")
+              .inc(parsed.duplicates());
+          out.get(scoredTag).output(KV.of(parsed.classId(),
+              new ScoredLine(name, number, score(parsed, table))));
+        } catch (BadLineException e) {
+          Metrics.counter(EvaluateSegments.class, "malformed_" + e.reason()).inc();
+          out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, null,
+              e.reason(), e.getMessage()));
         }
-      }
+      });
     }
 
     private static ClassAp score(SegmentLineParser.Parsed parsed, RatingsTable table) {

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.util.VarInt;
 import org.yt8m.model.metrics.ScoreCounts;
+import org.yt8m.transforms.combine.Mergeable;
 
 /**
  * The score counts of several AP keys ({@link ApKeys}: class or GAP, score bucket): the unit
@@ -17,7 +17,7 @@ import org.yt8m.model.metrics.ScoreCounts;
  * group, so the combine has few keys (and bundles) however many classes and buckets there are.
  * Mutable; a combine accumulator.
  */
-final class KeyedCounts implements Accumulator<KeyedCounts, KeyedCounts, KeyedCounts> {
+final class KeyedCounts implements Mergeable<KeyedCounts> {
   private final Map<Long, ScoreCounts> counts = new HashMap<>();
 
   /** The group of {@code key} among {@code groups}. */
@@ -29,25 +29,11 @@ final class KeyedCounts implements Accumulator<KeyedCounts, KeyedCounts, KeyedCo
     counts.computeIfAbsent(key, k -> new ScoreCounts()).add(score, positive);
   }
 
-  KeyedCounts merge(KeyedCounts other) {
+  @Override
+  public KeyedCounts merge(KeyedCounts other) {
     // Copies, never shares, other's counts: other may be an input element, not to be mutated.
     other.counts.forEach((key, value) -> counts.computeIfAbsent(key, k -> new ScoreCounts())
         .addAll(value));
-    return this;
-  }
-
-  @Override
-  public void addInput(KeyedCounts input) {
-    merge(input);
-  }
-
-  @Override
-  public void mergeAccumulator(KeyedCounts other) {
-    merge(other);
-  }
-
-  @Override
-  public KeyedCounts extractOutput() {
     return this;
   }
 

@@ -1,12 +1,8 @@
 package org.yt8m.transforms.eval;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.Channels;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
@@ -28,6 +24,7 @@ import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
+import org.yt8m.transforms.io.TextLines;
 
 /**
  * Reads predictions files in the starter code's inference format ({@code VideoId,
@@ -117,29 +114,20 @@ public final class PredictionsCsv {
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
         throws IOException {
       String name = file.getMetadata().resourceId().toString();
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-          Channels.newInputStream(file.open()), UTF_8), 1 << 20)) {
-        long number = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          number++;
-          if ((number == 1 && line.strip().equalsIgnoreCase(PredictionLineParser.HEADER))
-              || line.isBlank()) {
-            continue;
-          }
-          lines.inc();
-          try {
-            PredictionLineParser.Parsed parsed = parser.parse(line);
-            out.get(predictionsTag).output(KV.of(parsed.id(), new RankedPredictions(name,
-                number, parsed.ranked(), parsed.scores())));
-          } catch (BadLineException e) {
-            Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason()).inc();
-            String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
-                : null;
-            out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, id,
-                e.reason(), e.getMessage()));
-          }
+      TextLines.forEach(file, PredictionLineParser.HEADER, (number, line) -> {
+        lines.inc();
+        try {
+          PredictionLineParser.Parsed parsed = parser.parse(line);
+          out.get(predictionsTag).output(KV.of(parsed.id(), new RankedPredictions(name,
+              number, parsed.ranked(), parsed.scores())));
+        } catch (BadLineException e) {
+          Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason()).inc();
+          String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
+              : null;
+          out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, id,
+              e.reason(), e.getMessage()));
         }
-      }
+      });
     }
   }
 }

@@ -6,9 +6,9 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.util.VarInt;
 import org.yt8m.model.metrics.VideoMetrics;
+import org.yt8m.transforms.combine.Mergeable;
 
 /**
  * The per-video figures of a set of videos, summed exactly: videos, Hit@1 hits, PERR as hits
@@ -16,7 +16,7 @@ import org.yt8m.model.metrics.VideoMetrics;
  * videos were grouped), positives per class and in all. Mergeable; a combine accumulator.
  */
 final class VideoTotals
-    implements Accumulator<VideoTotals, VideoTotals, VideoTotals>, Serializable {
+    implements Mergeable<VideoTotals>, Serializable {
   private static final long serialVersionUID = 1L;
 
   long examples;
@@ -47,7 +47,8 @@ final class VideoTotals
     allPositives += n;
   }
 
-  VideoTotals merge(VideoTotals other) {
+  @Override
+  public VideoTotals merge(VideoTotals other) {
     examples += other.examples;
     hits += other.hits;
     if (other.perrHitsByLabelCount.length > perrHitsByLabelCount.length) {
@@ -64,20 +65,6 @@ final class VideoTotals
     return this;
   }
 
-  @Override
-  public void addInput(VideoTotals input) {
-    merge(input);
-  }
-
-  @Override
-  public void mergeAccumulator(VideoTotals other) {
-    merge(other);
-  }
-
-  @Override
-  public VideoTotals extractOutput() {
-    return this;
-  }
 
   double hitAtOne() {
     return examples == 0 ? 0 : (double) hits / examples;
