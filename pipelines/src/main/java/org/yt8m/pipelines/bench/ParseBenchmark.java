@@ -52,10 +52,19 @@ public final class ParseBenchmark {
     double generated = rate(seconds, records, () -> parseWithGeneratedClasses(serialized));
     double framedOurs = rate(seconds, records, () -> readShard(decoder, shard));
 
+    int frameRecords = Math.max(1, records / 100);
+    List<byte[]> frameLevel = syntheticFrames(frameRecords);
+    Yt8mDecoder frameDecoder = new Yt8mDecoder(FeatureSpec.FRAME_DEFAULT, 3862, 300);
+    double frames = rate(seconds, frameRecords, () -> decodeFrames(frameDecoder, frameLevel));
+
     System.out.printf(Locale.ROOT, "%-52s %12s %8s%n", "", "records/s", "ratio");
     row("Yt8mDecoder (ours)", ours, ours);
     row("TensorFlow's generated Example classes + copy", generated, ours);
     row("TfRecordReader (CRC-checked framing) + Yt8mDecoder", framedOurs, ours);
+    System.out.printf(Locale.ROOT, "%nframe-level: %,d SequenceExamples of 10 to 330 frames "
+        + "(%,d bytes on average), kept quantized, truncated to 300%n", frameRecords,
+        frameLevel.stream().mapToLong(r -> r.length).sum() / frameRecords);
+    System.out.printf(Locale.ROOT, "%-52s %,12.0f%n", "Yt8mDecoder.decodeFrames", frames);
   }
 
   private static void row(String name, double rate, double reference) {
@@ -134,6 +143,26 @@ public final class ParseBenchmark {
       }
     }
     return sum;
+  }
+
+  private static long decodeFrames(Yt8mDecoder decoder, List<byte[]> records)
+      throws Exception {
+    long sum = 0;
+    for (byte[] record : records) {
+      sum += decoder.decodeFrames(record, record.length).numFrames();
+    }
+    return sum;
+  }
+
+  private static List<byte[]> syntheticFrames(int count) {
+    SyntheticVideos videos = SyntheticVideos.of(1, 3862, FeatureSpec.FRAME_DEFAULT);
+    Yt8mEncoder encoder = new Yt8mEncoder(FeatureSpec.FRAME_DEFAULT);
+    SplittableRandom random = new SplittableRandom(1);
+    List<byte[]> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(encoder.encodeFrames(videos.frames("f" + i, random, 10, 330), true));
+    }
+    return records;
   }
 
   private static List<byte[]> syntheticRecords(FeatureSpec spec, int count) {
