@@ -3,6 +3,8 @@ package org.yt8m.model.io;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Preconditions;
+import com.google.common.primitives.ImmutableDoubleArray;
+import com.google.common.primitives.ImmutableLongArray;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
@@ -268,54 +270,55 @@ public final class Yt8mDecoder {
 
   private long[] readInt64s(byte[] data, int target, String id, String what)
       throws IOException, InvalidRecordException {
-    if (entryStarts[target] < 0) {
-      return new long[0];
-    }
-    CodedInputStream list = openList(data, target, FEATURE_INT64_LIST, id, what);
-    long[] values = new long[8];
-    int count = 0;
-    for (int tag = list == null ? 0 : list.readTag(); tag != 0; tag = list.readTag()) {
-      if (tag == lengthDelimited(1)) {
-        int limit = list.pushLimit(list.readRawVarint32());
-        while (list.getBytesUntilLimit() > 0) {
-          values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
-          values[count++] = list.readInt64();
-        }
-        list.popLimit(limit);
-      } else if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
-        values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
-        values[count++] = list.readInt64();
-      } else {
-        list.skipField(tag);
-      }
-    }
-    return Arrays.copyOf(values, count);
+    ImmutableLongArray.Builder values = ImmutableLongArray.builder();
+    forEachValue(data, target, FEATURE_INT64_LIST, WireFormat.WIRETYPE_VARINT, id, what,
+        list -> values.add(list.readInt64()));
+    return values.build().toArray();
   }
 
   private float[] readFloats(byte[] data, int target, String id, String what)
       throws IOException, InvalidRecordException {
-    if (entryStarts[target] < 0) {
-      return new float[0];
+    ImmutableDoubleArray.Builder values = ImmutableDoubleArray.builder();
+    forEachValue(data, target, FEATURE_FLOAT_LIST, WireFormat.WIRETYPE_FIXED32, id, what,
+        list -> values.add(list.readFloat()));
+    double[] widened = values.build().toArray();
+    float[] floats = new float[widened.length];
+    for (int i = 0; i < floats.length; i++) {
+      floats[i] = (float) widened[i]; // exact: each was a float
     }
-    CodedInputStream list = openList(data, target, FEATURE_FLOAT_LIST, id, what);
-    float[] values = new float[8];
-    int count = 0;
+    return floats;
+  }
+
+  /** Reads one value of a list's element type from the stream. */
+  @FunctionalInterface
+  private interface ValueReader {
+    void read(CodedInputStream list) throws IOException;
+  }
+
+  /**
+   * Calls {@code reader} for each value of the list of kind {@code kind} at map target
+   * {@code target}, packed or not ({@code wireType} is the unpacked encoding); nothing when the
+   * entry is absent or holds no list.
+   */
+  private void forEachValue(byte[] data, int target, int kind, int wireType, String id,
+      String what, ValueReader reader) throws IOException, InvalidRecordException {
+    if (entryStarts[target] < 0) {
+      return;
+    }
+    CodedInputStream list = openList(data, target, kind, id, what);
     for (int tag = list == null ? 0 : list.readTag(); tag != 0; tag = list.readTag()) {
       if (tag == lengthDelimited(1)) {
         int limit = list.pushLimit(list.readRawVarint32());
         while (list.getBytesUntilLimit() > 0) {
-          values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
-          values[count++] = list.readFloat();
+          reader.read(list);
         }
         list.popLimit(limit);
-      } else if (tag == tag(1, WireFormat.WIRETYPE_FIXED32)) {
-        values = count == values.length ? Arrays.copyOf(values, count * 2) : values;
-        values[count++] = list.readFloat();
+      } else if (tag == tag(1, wireType)) {
+        reader.read(list);
       } else {
         list.skipField(tag);
       }
     }
-    return Arrays.copyOf(values, count);
   }
 
   /**

@@ -115,14 +115,9 @@ public final class EvaluatePipeline {
         EvaluateVideos.withNumClasses(options.getNumClasses()).withTopK(options.getTopK())
             .withMapOverAllClasses(options.getMapOverAllClasses()));
 
-    PCollectionView<Map<String, Long>> counts = PCollectionList.of(joined.counts())
-        .and(countAs("CountMalformedLines", "malformed_lines",
-            PCollectionList.of(predictions.deadLetters()).and(joined.deadLetters())
-                .apply("AllMalformedLines", Flatten.pCollections())))
-        .and(countAs("CountInvalidRecords", "invalid_records", invalidRecords))
-        .apply("AllCounts", Flatten.pCollections())
-        .apply("SumCounts", Sum.longsPerKey())
-        .apply("CountsView", View.asMap());
+    PCollectionView<Map<String, Long>> counts = countsView(PCollectionList.of(joined.counts()),
+        PCollectionList.of(predictions.deadLetters()).and(joined.deadLetters())
+            .apply("AllMalformedLines", Flatten.pCollections()), invalidRecords);
     ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
         options.getPredictions(), options.getTopK(), options.getNumClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
@@ -149,12 +144,8 @@ public final class EvaluatePipeline {
     EvaluateSegments.Result result = shards.records().apply("EvaluateSegments",
         EvaluateSegments.against(options.getPredictions())
             .withNumClasses(options.getNumClasses()).withTopN(options.getTopN()));
-    PCollectionView<Map<String, Long>> counts = PCollectionList
-        .of(countAs("CountMalformedLines", "malformed_lines", result.deadLetters()))
-        .and(countAs("CountInvalidRecords", "invalid_records", shards.deadLetters()))
-        .apply("AllCounts", Flatten.pCollections())
-        .apply("SumCounts", Sum.longsPerKey())
-        .apply("CountsView", View.asMap());
+    PCollectionView<Map<String, Long>> counts = countsView(
+        PCollectionList.empty(pipeline), result.deadLetters(), shards.deadLetters());
     String context = EvaluationReport.segmentContext(options.getEvalDataPattern(),
         options.getPredictions(), Instant.now().toString()).toString();
     PCollection<SegmentMetrics> metrics = result.metrics();
@@ -201,6 +192,10 @@ public final class EvaluatePipeline {
       throw new IllegalArgumentException("give --outputDir for metrics.json and "
           + "per_class_ap.csv");
     }
+    if (options.getTopN() < 0) {
+      throw new IllegalArgumentException("--topN must not be negative (0 keeps every segment), "
+          + "got " + options.getTopN());
+    }
     if (options.getTopK() <= 0) {
       throw new IllegalArgumentException("--topK must be positive, got " + options.getTopK());
     }
@@ -209,6 +204,21 @@ public final class EvaluatePipeline {
   private static String outputFile(EvaluateOptions options, String name) {
     return FileSystems.matchNewResource(options.getOutputDir(), true)
         .resolve(name, StandardResolveOptions.RESOLVE_FILE).toString();
+  }
+
+  /**
+   * The counts metrics.json reports, by name: {@code counts}, plus the malformed input lines
+   * and the invalid shard records.
+   */
+  private static PCollectionView<Map<String, Long>> countsView(
+      PCollectionList<KV<String, Long>> counts, PCollection<DeadLetter> malformedLines,
+      PCollection<DeadLetter> invalidRecords) {
+    return counts
+        .and(countAs("CountMalformedLines", "malformed_lines", malformedLines))
+        .and(countAs("CountInvalidRecords", "invalid_records", invalidRecords))
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("SumCounts", Sum.longsPerKey())
+        .apply("CountsView", View.asMap());
   }
 
   private static PCollection<KV<String, Long>> countAs(String step, String name,

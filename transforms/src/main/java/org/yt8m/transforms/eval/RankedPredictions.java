@@ -7,7 +7,6 @@ import java.util.Arrays;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.util.VarInt;
 
 /**
  * One line of a predictions file: where it was, and its (class, score) pairs ranked best first,
@@ -32,7 +31,7 @@ public record RankedPredictions(String file, long line, int[] ranked, float[] sc
         + Arrays.toString(scores);
   }
 
-  /** Encodes {@link RankedPredictions}: file, line, then class and score bits per pair. */
+  /** Encodes {@link RankedPredictions}: file, line, then the ranking. */
   public static final class Coder extends AtomicCoder<RankedPredictions> {
     private static final Coder INSTANCE = new Coder();
 
@@ -44,25 +43,15 @@ public record RankedPredictions(String file, long line, int[] ranked, float[] sc
     public void encode(RankedPredictions value, OutputStream out) throws IOException {
       StringUtf8Coder.of().encode(value.file(), out);
       VarLongCoder.of().encode(value.line(), out);
-      VarInt.encode(value.ranked().length, out);
-      for (int i = 0; i < value.ranked().length; i++) {
-        VarInt.encode(value.ranked()[i], out);
-        VarInt.encode(Float.floatToRawIntBits(value.scores()[i]), out);
-      }
+      RankingCoding.write(value.ranked(), value.scores(), out);
     }
 
     @Override
     public RankedPredictions decode(InputStream in) throws IOException {
       String file = StringUtf8Coder.of().decode(in);
       long line = VarLongCoder.of().decode(in);
-      int count = VarInt.decodeInt(in);
-      int[] ranked = new int[count];
-      float[] scores = new float[count];
-      for (int i = 0; i < count; i++) {
-        ranked[i] = VarInt.decodeInt(in);
-        scores[i] = Float.intBitsToFloat(VarInt.decodeInt(in));
-      }
-      return new RankedPredictions(file, line, ranked, scores);
+      return RankingCoding.read(in, (ranked, scores) -> new RankedPredictions(file, line,
+          ranked, scores));
     }
 
     @Override
