@@ -69,6 +69,8 @@ public final class Yt8mDecoder {
   private static final int SEGMENT_START_TIMES = 4;
   private static final int SEGMENT_SCORES = 5;
 
+  private final int[] topStarts = new int[2];
+  private final int[] topLengths = new int[2];
   private final int[] entryStarts;
   private final int[] entryLengths;
   private final int[][] frameStarts;
@@ -123,25 +125,10 @@ public final class Yt8mDecoder {
   public VideoRecord decodeVideo(byte[] data, int length) throws InvalidRecordException {
     String id = null;
     try {
-      int featuresStart = -1;
-      int featuresLength = 0;
-      boolean hasFeatureLists = false;
-      CodedInputStream in = CodedInputStream.newInstance(data, 0, length);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == lengthDelimited(1)) {
-          featuresLength = in.readRawVarint32();
-          featuresStart = in.getTotalBytesRead();
-          in.skipRawBytes(featuresLength);
-        } else if (tag == lengthDelimited(2)) {
-          // Empty in 2018 video-level records; a SequenceExample's feature_lists otherwise.
-          int listsLength = in.readRawVarint32();
-          hasFeatureLists |= listsLength > 0;
-          in.skipRawBytes(listsLength);
-        } else {
-          in.skipField(tag);
-        }
-      }
-      findEntries(data, featuresStart, featuresLength, exampleKeys);
+      locateTopLevelFields(data, length);
+      // Field 2 is empty in 2018 video-level records, a SequenceExample's feature_lists else.
+      boolean hasFeatureLists = topLengths[1] > 0;
+      findEntries(data, topStarts[0], topLengths[0], exampleKeys);
       id = readId(data);
       int[] labels = readLabels(data, id);
       float[] values = new float[totalSize];
@@ -164,25 +151,10 @@ public final class Yt8mDecoder {
   public FrameRecord decodeFrames(byte[] data, int length) throws InvalidRecordException {
     String id = null;
     try {
-      int contextStart = -1;
-      int contextLength = 0;
-      int listsStart = -1;
-      int listsLength = 0;
-      CodedInputStream in = CodedInputStream.newInstance(data, 0, length);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == lengthDelimited(1)) {
-          contextLength = in.readRawVarint32();
-          contextStart = in.getTotalBytesRead();
-          in.skipRawBytes(contextLength);
-        } else if (tag == lengthDelimited(2)) {
-          listsLength = in.readRawVarint32();
-          listsStart = in.getTotalBytesRead();
-          in.skipRawBytes(listsLength);
-        } else {
-          in.skipField(tag);
-        }
-      }
-      findEntries(data, contextStart, contextLength, contextKeys);
+      locateTopLevelFields(data, length);
+      int listsStart = topStarts[1];
+      int listsLength = topLengths[1];
+      findEntries(data, topStarts[0], topLengths[0], contextKeys);
       id = readId(data);
       int[] labels = readLabels(data, id);
       findEntries(data, listsStart, listsLength, featureListKeys);
@@ -230,19 +202,8 @@ public final class Yt8mDecoder {
       throws InvalidRecordException {
     String id = null;
     try {
-      int contextStart = -1;
-      int contextLength = 0;
-      CodedInputStream in = CodedInputStream.newInstance(data, 0, length);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == lengthDelimited(1)) {
-          contextLength = in.readRawVarint32();
-          contextStart = in.getTotalBytesRead();
-          in.skipRawBytes(contextLength);
-        } else {
-          in.skipField(tag);
-        }
-      }
-      findEntries(data, contextStart, contextLength, SEGMENT_KEYS);
+      locateTopLevelFields(data, length);
+      findEntries(data, topStarts[0], topLengths[0], SEGMENT_KEYS);
       id = readId(data);
       int[] labels = readLabels(data, id);
       long[] classes = readInt64s(data, SEGMENT_LABELS, id, "segment_labels");
@@ -317,6 +278,27 @@ public final class Yt8mDecoder {
         reader.read(list);
       } else {
         list.skipField(tag);
+      }
+    }
+  }
+
+  /**
+   * Finds the record's top-level fields 1 and 2 (Example: features, then an unknown field;
+   * SequenceExample: context, feature_lists): {@code topStarts}/{@code topLengths}, start -1
+   * when absent. Other fields are skipped.
+   */
+  private void locateTopLevelFields(byte[] data, int length) throws IOException {
+    Arrays.fill(topStarts, -1);
+    Arrays.fill(topLengths, 0);
+    CodedInputStream in = CodedInputStream.newInstance(data, 0, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      int field = WireFormat.getTagFieldNumber(tag);
+      if ((field == 1 || field == 2) && tag == lengthDelimited(field)) {
+        topLengths[field - 1] = in.readRawVarint32();
+        topStarts[field - 1] = in.getTotalBytesRead();
+        in.skipRawBytes(topLengths[field - 1]);
+      } else {
+        in.skipField(tag);
       }
     }
   }
