@@ -1,0 +1,73 @@
+package org.yt8m.model.nn;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TFloat32;
+
+/** The starter code's label losses over probabilities {@code [B, C]} (reference §3). */
+public enum LabelLoss {
+  /** {@code mean_batch Σ_c −[y log(p+ε) + (1−y) log(1−p+ε)]}, ε = 1e-5. */
+  CROSS_ENTROPY("CrossEntropyLoss") {
+    @Override
+    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+      Operand<TFloat32> epsilon = tf.constant(1e-5f);
+      Operand<TFloat32> one = tf.constant(1f);
+      Operand<TFloat32> positive = tf.math.mul(y, tf.math.log(tf.math.add(p, epsilon)));
+      Operand<TFloat32> negative = tf.math.mul(tf.math.sub(one, y),
+          tf.math.log(tf.math.add(tf.math.sub(one, p), epsilon)));
+      return sumOverClasses(tf, tf.math.neg(tf.math.add(positive, negative)));
+    }
+  },
+  /** {@code mean_batch Σ_c max(0, 1 − (2y−1)·p)}. */
+  HINGE("HingeLoss") {
+    @Override
+    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+      Operand<TFloat32> sign = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
+      return sumOverClasses(tf, tf.math.maximum(tf.constant(0f),
+          tf.math.sub(tf.constant(1f), tf.math.mul(sign, p))));
+    }
+  },
+  /** {@code mean_batch −Σ_c ŷ log softmax(p)}, {@code ŷ = y / max(Σy, 1e-7)}. */
+  SOFTMAX("SoftmaxLoss") {
+    @Override
+    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+      Operand<TFloat32> total = tf.math.maximum(tf.reduceSum(y, tf.constant(1),
+          ReduceSum.keepDims(true)), tf.constant(1e-7f));
+      Operand<TFloat32> normalized = tf.math.div(y, total);
+      return tf.math.neg(sumOverClasses(tf, tf.math.mul(normalized, tf.nn.logSoftmax(p))));
+    }
+  };
+
+  private final String starterName;
+
+  LabelLoss(String starterName) {
+    this.starterName = starterName;
+  }
+
+  /** The loss {@code --labelLoss=NAME} names, or an error that lists the names. */
+  public static LabelLoss byName(String name) {
+    return Arrays.stream(values()).filter(l -> l.starterName.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown label loss " + name
+            + "; the losses are " + Arrays.stream(values()).map(LabelLoss::starterName)
+                .collect(Collectors.joining(", "))));
+  }
+
+  public String starterName() {
+    return starterName;
+  }
+
+  /** The mean over the batch of the per-video loss. */
+  public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> probabilities,
+      Operand<TFloat32> labels) {
+    return tf.math.mean(perVideo(tf, probabilities, labels), tf.constant(0));
+  }
+
+  abstract Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
+
+  private static Operand<TFloat32> sumOverClasses(Ops tf, Operand<TFloat32> x) {
+    return tf.reduceSum(x, tf.constant(1), ReduceSum.keepDims(false));
+  }
+}

@@ -1,0 +1,41 @@
+package org.yt8m.model.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Mixture of experts per class: gates {@code X·Wg} (no bias) softmaxed over M + 1 (the extra
+ * gate is a dummy expert predicting 0), experts {@code sigmoid(X·We + be)}, and
+ * {@code p = Σ_{m<M} gate_m · expert_m}. Reshapes follow the starter's class-major layout, so
+ * its checkpoints' weight matrices would line up with ours.
+ */
+final class MoeModel implements VideoModel {
+  private final String prefix;
+  private final int mixtures;
+
+  MoeModel(String prefix, int mixtures) {
+    this.prefix = prefix;
+    this.mixtures = mixtures;
+  }
+
+  @Override
+  public Operand<TFloat32> probabilities(Ops tf, Parameters parameters, ModelInput input) {
+    long classes = input.numClasses();
+    Operand<TFloat32> gates = Layers.dense(tf, parameters, prefix + "gates", input.features(),
+        input.featureSize(), classes * (mixtures + 1), false, LogisticModel.L2_PENALTY);
+    Operand<TFloat32> experts = Layers.dense(tf, parameters, prefix + "experts",
+        input.features(), input.featureSize(), classes * mixtures, true,
+        LogisticModel.L2_PENALTY);
+    Operand<TFloat32> gating = tf.nn.softmax(
+        tf.reshape(gates, tf.constant(new int[] {-1, mixtures + 1})));
+    Operand<TFloat32> realGates = tf.slice(gating, tf.constant(new int[] {0, 0}),
+        tf.constant(new int[] {-1, mixtures}));
+    Operand<TFloat32> expert = tf.math.sigmoid(
+        tf.reshape(experts, tf.constant(new int[] {-1, mixtures})));
+    Operand<TFloat32> perClass = tf.reduceSum(tf.math.mul(realGates, expert), tf.constant(1),
+        ReduceSum.keepDims(false));
+    return tf.reshape(perClass, tf.constant(new long[] {-1, classes}));
+  }
+}

@@ -1,0 +1,196 @@
+package org.yt8m.model.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.TopK;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The whole training graph of one model: input placeholders, L2-normalised features, a
+ * training tower and a serving tower sharing the variables, the loss (label loss plus
+ * {@code regularizationPenalty} times the L2 terms), the global step, the learning rate derived
+ * from it (the starter's staircase decay over examples seen), per-tensor gradient clipping, the
+ * optimizer step and batch-norm updates, and the serving outputs with top-k in the graph.
+ *
+ * <p>Everything a resumed run needs is a variable (weights, optimizer slots, moving averages,
+ * the global step), so a checkpoint of the session restores the run; hyperparameters that are
+ * constants here (learning rate, decay, penalty) may change between runs.
+ */
+public final class TrainingGraph {
+  private final Placeholder<TFloat32> features;
+  private final Placeholder<TInt32> numFrames;
+  private final Placeholder<TFloat32> labels;
+  private final Placeholder<TInt32> topK;
+  private final Operand<TFloat32> trainingProbabilities;
+  private final Operand<TFloat32> servingProbabilities;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> learningRate;
+  private final Variable<TInt64> globalStep;
+  private final Op trainStep;
+  private final Operand<TInt32> topClasses;
+  private final Operand<TFloat32> topScores;
+
+  /** What shapes and trains the graph. */
+  public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
+      LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
+      float baseLearningRate, float learningRateDecay, long learningRateDecayExamples,
+      int batchSize, float clipGradientNorm, long seed) {
+    public Spec {
+      checkArgument(featureSize > 0 && numClasses > 0, "featureSize and numClasses must be "
+          + "positive, got %s and %s", featureSize, numClasses);
+      checkArgument(learningRateDecayExamples > 0, "learningRateDecayExamples must be "
+          + "positive, got %s", learningRateDecayExamples);
+      checkArgument(batchSize > 0, "batchSize must be positive, got %s", batchSize);
+    }
+  }
+
+  /** Builds {@code spec}'s graph into the empty {@code graph}. */
+  public TrainingGraph(Graph graph, Spec spec) {
+    Ops tf = Ops.create(graph);
+    boolean frameLevel = spec.model().frameLevel();
+    features = tf.withName(ServingSignature.FEATURES).placeholder(TFloat32.class,
+        Placeholder.shape(frameLevel ? Shape.of(-1, -1, spec.featureSize())
+            : Shape.of(-1, spec.featureSize())));
+    numFrames = frameLevel ? tf.withName(ServingSignature.NUM_FRAMES).placeholder(
+        TInt32.class, Placeholder.shape(Shape.of(-1))) : null;
+    labels = tf.withName("labels").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, spec.numClasses())));
+    topK = tf.withName(ServingSignature.TOP_K).placeholder(TInt32.class,
+        Placeholder.shape(Shape.scalar()));
+    globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
+
+    Operand<TFloat32> normalized = Layers.l2Normalize(tf, features);
+    VideoModel model = spec.model().create(spec.config());
+    Parameters parameters = new Parameters(tf, spec.seed());
+    trainingProbabilities = tf.withName("training_probabilities").identity(
+        model.probabilities(tf.withSubScope("train"), parameters, new ModelInput(normalized,
+            numFrames, spec.featureSize(), spec.numClasses(), true)));
+    servingProbabilities = tf.withName(ServingSignature.PROBABILITIES).identity(
+        model.probabilities(tf.withSubScope("serve"), parameters, new ModelInput(normalized,
+            numFrames, spec.featureSize(), spec.numClasses(), false)));
+
+    loss = tf.withName("loss").math.add(
+        spec.labelLoss().loss(tf, trainingProbabilities, labels),
+        tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
+    learningRate = tf.withName("learning_rate").identity(learningRate(tf, spec));
+    trainStep = trainStep(tf, graph, spec, parameters);
+
+    TopK<TFloat32, TInt32> top = tf.nn.topK(servingProbabilities, topK, TInt32.class);
+    topClasses = tf.withName(ServingSignature.TOP_CLASSES).identity(top.indices());
+    topScores = tf.withName(ServingSignature.TOP_SCORES).identity(top.values());
+  }
+
+  /** The {@value ServingSignature#KEY} signature over the serving tower. */
+  public Signature servingSignature() {
+    Signature.Builder builder = Signature.builder().key(ServingSignature.KEY)
+        .input(ServingSignature.FEATURES, features);
+    if (numFrames != null) {
+      builder.input(ServingSignature.NUM_FRAMES, numFrames);
+    }
+    return builder.input(ServingSignature.TOP_K, topK)
+        .output(ServingSignature.PROBABILITIES, servingProbabilities)
+        .output(ServingSignature.TOP_CLASSES, topClasses)
+        .output(ServingSignature.TOP_SCORES, topScores)
+        .build();
+  }
+
+  public Placeholder<TFloat32> features() {
+    return features;
+  }
+
+  /** The frames-per-video input; null for video-level models. */
+  public Placeholder<TInt32> numFrames() {
+    return numFrames;
+  }
+
+  public Placeholder<TFloat32> labels() {
+    return labels;
+  }
+
+  public Placeholder<TInt32> topK() {
+    return topK;
+  }
+
+  /** The training tower's probabilities (batch statistics), for the batch metrics. */
+  public Operand<TFloat32> trainingProbabilities() {
+    return trainingProbabilities;
+  }
+
+  public Operand<TFloat32> servingProbabilities() {
+    return servingProbabilities;
+  }
+
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  public Operand<TFloat32> learningRate() {
+    return learningRate;
+  }
+
+  public Variable<TInt64> globalStep() {
+    return globalStep;
+  }
+
+  /** One optimizer step: weights, slots, batch-norm averages, then the global step + 1. */
+  public Op trainStep() {
+    return trainStep;
+  }
+
+  public Operand<TInt32> topClasses() {
+    return topClasses;
+  }
+
+  public Operand<TFloat32> topScores() {
+    return topScores;
+  }
+
+  /** {@code base · decay^floor(step · batchSize / decayExamples)}. */
+  private Operand<TFloat32> learningRate(Ops tf, Spec spec) {
+    Operand<TInt64> examples = tf.math.mul(globalStep, tf.constant((long) spec.batchSize()));
+    Operand<TInt64> decays = tf.math.floorDiv(examples,
+        tf.constant(spec.learningRateDecayExamples()));
+    return tf.math.mul(tf.constant(spec.baseLearningRate()), tf.math.pow(
+        tf.constant(spec.learningRateDecay()), tf.dtypes.cast(decays, TFloat32.class)));
+  }
+
+  private Op trainStep(Ops tf, Graph graph, Spec spec, Parameters parameters) {
+    List<Variable<TFloat32>> variables = parameters.trainableVariables();
+    Output<?>[] targets = variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+    Output<?>[] gradients = graph.addGradients(loss.asOutput(), targets);
+    List<Operand<TFloat32>> clipped = new ArrayList<>(gradients.length);
+    for (Output<?> gradient : gradients) {
+      clipped.add(clipByNorm(tf, gradient.expect(TFloat32.class), spec.clipGradientNorm()));
+    }
+    Ops afterUpdates = tf.withControlDependencies(parameters.updates());
+    Op applied = spec.optimizer().apply(afterUpdates.withSubScope("optimizer"), variables,
+        clipped, learningRate);
+    return tf.withName("train_step").withControlDependencies(List.of(applied))
+        .assignAdd(globalStep, tf.constant(1L));
+  }
+
+  /** tf.clip_by_norm per tensor: {@code g · c / max(‖g‖, c)}; c ≤ 0 turns clipping off. */
+  private static Operand<TFloat32> clipByNorm(Ops tf, Operand<TFloat32> gradient,
+      float clipNorm) {
+    if (clipNorm <= 0) {
+      return gradient;
+    }
+    Operand<TFloat32> norm = tf.math.sqrt(tf.reduceSum(tf.math.square(gradient),
+        tf.range(tf.constant(0), tf.rank(gradient), tf.constant(1))));
+    Operand<TFloat32> limit = tf.constant(clipNorm);
+    return tf.math.div(tf.math.mul(gradient, limit), tf.math.maximum(norm, limit));
+  }
+}
