@@ -14,7 +14,7 @@ import org.tensorflow.types.TInt32;
  * the last layer's final {@code h} goes to the video-level classifier.
  *
  * <p>TensorFlow Java cannot differentiate the functional {@code While} loop that dynamic_rnn
- * builds, so the cell is unrolled over {@code lstmMaxFrames} steps from ops that have
+ * builds, so the cell is unrolled over {@code maxFrames} steps from ops that have
  * gradients. Frames are padded (or truncated) to that length inside the graph; past a video's
  * {@code num_frames} the state is carried through unchanged, as dynamic_rnn does with
  * {@code sequence_length}.
@@ -31,7 +31,7 @@ final class LstmModel implements VideoModel {
 
   @Override
   public Operand<TFloat32> probabilities(Ops tf, Parameters parameters, ModelInput input) {
-    int steps = config.lstmMaxFrames();
+    int steps = config.maxFrames();
     long units = config.lstmCells();
     Operand<TFloat32> frames = fixedLength(tf, input.features(), steps);
     Operand<TInt32> batch = tf.gather(tf.shape(frames), tf.constant(0), tf.constant(0));

@@ -20,12 +20,13 @@ import java.util.Locale;
  * @param videoLevelClassifierModel the classifier DbofModel and LstmModel end with
  * @param lstmCells units per LSTM layer
  * @param lstmLayers stacked LSTM layers
- * @param lstmMaxFrames frames the LSTM is unrolled over (longer videos are truncated)
+ * @param maxFrames frames read per video (the reader's max_frames), and so the length the
+ *     LSTM is unrolled over
  */
 public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBatchNorm,
     boolean sampleRandomFrames, int dbofClusterSize, int dbofHiddenSize,
     String dbofPoolingMethod, String dbofActivation, String videoLevelClassifierModel,
-    int lstmCells, int lstmLayers, int lstmMaxFrames) {
+    int lstmCells, int lstmLayers, int maxFrames) {
 
   /** The starter code's defaults. */
   public static final ModelConfig DEFAULTS = new ModelConfig(2, 30, true, true, 8192, 1024,
@@ -47,8 +48,8 @@ public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBat
     checkArgument(!Models.byName(videoLevelClassifierModel).frameLevel(),
         "videoLevelClassifierModel must be a video-level model, got %s",
         videoLevelClassifierModel);
-    checkArgument(lstmCells > 0 && lstmLayers > 0 && lstmMaxFrames > 0,
-        "lstmCells, lstmLayers and lstmMaxFrames must be positive, got %s, %s and %s",
-        lstmCells, lstmLayers, lstmMaxFrames);
+    checkArgument(lstmCells > 0 && lstmLayers > 0, "lstmCells and lstmLayers must be "
+        + "positive, got %s and %s", lstmCells, lstmLayers);
+    checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
   }
 }

@@ -1,0 +1,295 @@
+package org.yt8m.model.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.MetricsAccumulator;
+import org.yt8m.model.nn.TrainingGraph;
+import org.yt8m.model.train.input.Batch;
+import org.yt8m.model.train.input.BatchSource;
+import org.yt8m.model.train.input.ShardSource;
+import org.yt8m.model.train.summary.EventFileWriter;
+import org.yt8m.model.train.summary.EventLogs;
+
+/**
+ * The training loop: the starter's train.py as one TensorFlow Java session.
+ *
+ * <p>It checks {@code model_flags.json} against this run's flags, resumes from the latest
+ * checkpoint (global step, optimizer state and so the learning-rate schedule) unless told to
+ * start a new model, drops event-log steps past that checkpoint so no step is logged twice,
+ * then runs steps on batches the input threads prepared ahead. Every {@code logEverySteps} it
+ * prints a progress line and writes the summary scalars; every {@code exportModelSteps} and
+ * at the end it checkpoints and exports the serving model.
+ */
+public final class Trainer {
+  /** Predictions per video the batch metrics rank, as eval.py's top_k. */
+  static final int METRICS_TOP_K = 20;
+
+  private final TrainDir dir;
+  private final ModelFlags flags;
+  private final TrainingGraph.Spec spec;
+  private final TrainerSettings settings;
+  private final List<ShardSource> shards;
+  private final long recordsPerEpoch;
+  private final Consumer<String> log;
+
+  /**
+   * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
+   * {@code recordsPerEpoch} (0 when unknown) only serves the ETA.
+   */
+  public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
+      TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
+      Consumer<String> log) {
+    this.dir = dir;
+    this.flags = flags;
+    this.spec = spec;
+    this.settings = settings;
+    this.shards = List.copyOf(shards);
+    this.recordsPerEpoch = recordsPerEpoch;
+    this.log = log;
+  }
+
+  public TrainingResult run() throws IOException, InterruptedException {
+    checkFlags();
+    Path scratch = Files.createTempDirectory("yt8m-train");
+    try {
+      return train(scratch);
+    } finally {
+      Checkpoints.deleteRecursively(scratch);
+    }
+  }
+
+  private void checkFlags() throws IOException {
+    String source = dir.location() + "/" + ModelFlags.FILE_NAME;
+    Optional<String> recorded = dir.readString(ModelFlags.FILE_NAME);
+    if (recorded.isEmpty() || settings.startNewModel()) {
+      return;
+    }
+    List<String> differences = flags.differencesFrom(ModelFlags.fromJson(recorded.get(),
+        source));
+    if (!differences.isEmpty()) {
+      throw new IllegalArgumentException(source + " was written by a run with other model "
+          + "flags (" + String.join("; ", differences) + "). Resume with the same flags, pass "
+          + "--startNewModel to start over in this directory, or use another --trainDir.");
+    }
+  }
+
+  private TrainingResult train(Path scratch) throws IOException, InterruptedException {
+    Checkpoints checkpoints = new Checkpoints(dir, scratch);
+    Exports exports = new Exports(dir);
+    EventDir events = EventDir.of(dir, scratch);
+    try (Graph g = new Graph()) {
+      TrainingGraph graph = new TrainingGraph(g, spec);
+      try (Session session = new Session(g)) {
+        long firstStep = start(session, graph, checkpoints);
+        events.pull();
+        int dropped = EventLogs.truncateAfter(events.path(), firstStep);
+        if (dropped > 0) {
+          log.accept("dropped " + dropped + " logged steps past the checkpoint of step "
+              + firstStep + " from the event files");
+        }
+        dir.writeString(ModelFlags.FILE_NAME, flags.toJson());
+        Run run = new Run(session, graph, checkpoints, exports, events, scratch, firstStep);
+        try (EventFileWriter writer = EventFileWriter.open(events.path());
+            BatchSource source = batches()) {
+          writer.sessionStart(firstStep + 1);
+          return run.loop(source, writer);
+        }
+      }
+    }
+  }
+
+  /** Restores the latest checkpoint or initializes; the global step to continue from. */
+  private long start(Session session, TrainingGraph graph, Checkpoints checkpoints)
+      throws IOException {
+    OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
+        : checkpoints.latestStep();
+    if (latest.isEmpty()) {
+      session.initialize();
+      log.accept("starting a new " + flags.model() + " in " + dir.location());
+      return 0;
+    }
+    checkpoints.restore(session, latest.getAsLong());
+    try (Result result = session.runner().fetch(graph.globalStep()).run()) {
+      long step = ((TInt64) result.get(0)).getLong();
+      log.accept("resumed " + flags.model() + " from " + dir.location() + " at step " + step);
+      return step;
+    }
+  }
+
+  private BatchSource batches() {
+    Yt8mDecoder decoder = new Yt8mDecoder(flags.features(), flags.numClasses(),
+        flags.config().maxFrames());
+    BatchSource.Builder builder = BatchSource.builder(shards, decoder, flags.frameFeatures())
+        .withBatchSize(spec.batchSize())
+        .withNumEpochs(settings.numEpochs())
+        .withReaderThreads(settings.readerThreads())
+        .withSeed(settings.seed());
+    if (settings.shuffleBuffer() > 0) {
+      builder.withShuffleBuffer(settings.shuffleBuffer());
+    }
+    return builder.build();
+  }
+
+  /** The state of one run of the loop. */
+  private final class Run {
+    private final Session session;
+    private final TrainingGraph graph;
+    private final Checkpoints checkpoints;
+    private final Exports exports;
+    private final EventDir events;
+    private final Path scratch;
+    private final long firstStep;
+    private long step;
+    private long savedStep;
+    private long examples;
+    private double lastLoss = Double.NaN;
+    private String lastExport;
+    private long windowStart = System.nanoTime();
+    private long windowExamples;
+
+    Run(Session session, TrainingGraph graph, Checkpoints checkpoints, Exports exports,
+        EventDir events, Path scratch, long firstStep) throws IOException {
+      this.session = session;
+      this.graph = graph;
+      this.checkpoints = checkpoints;
+      this.exports = exports;
+      this.events = events;
+      this.scratch = scratch;
+      this.firstStep = firstStep;
+      this.step = firstStep;
+      this.savedStep = firstStep;
+      this.lastExport = exports.latest().orElse(null);
+    }
+
+    TrainingResult loop(BatchSource source, EventFileWriter writer)
+        throws IOException, InterruptedException {
+      while (settings.maxSteps() == 0 || step < settings.maxSteps()) {
+        Optional<Batch> next = source.next();
+        if (next.isEmpty()) {
+          break;
+        }
+        Batch batch = next.get();
+        boolean report = (step + 1) % settings.logEverySteps() == 0;
+        trainOn(batch, report, writer);
+        if (step % settings.exportModelSteps() == 0) {
+          save(writer);
+        }
+      }
+      if (step > savedStep) {
+        save(writer);
+      }
+      double waited = source.nanosWaited() / 1e9;
+      log.accept(String.format(java.util.Locale.ROOT, "trained steps %d to %d: %,d examples;"
+          + " the step waited %.1f s for input in all; %s", firstStep, step, examples, waited,
+          source.skipped().isEmpty() ? "no records skipped"
+              : "skipped records by reason: " + source.skipped()));
+      return new TrainingResult(firstStep, step, examples, lastLoss, lastExport,
+          source.skipped());
+    }
+
+    private void trainOn(Batch batch, boolean report, EventFileWriter writer)
+        throws IOException {
+      int size = batch.size();
+      Shape featureShape = flags.frameFeatures()
+          ? Shape.of(size, batch.paddedFrames(), spec.featureSize())
+          : Shape.of(size, spec.featureSize());
+      try (TFloat32 x = TFloat32.tensorOf(featureShape,
+              DataBuffers.of(batch.features(), true, false));
+          TFloat32 y = TFloat32.tensorOf(Shape.of(size, spec.numClasses()),
+              DataBuffers.of(batch.labels(), true, false));
+          TInt32 frames = flags.frameFeatures() ? TInt32.tensorOf(Shape.of(size),
+              DataBuffers.of(batch.numFrames(), true, false)) : null) {
+        Session.Runner runner = session.runner().feed(graph.features(), x)
+            .feed(graph.labels(), y).addTarget(graph.trainStep()).fetch(graph.loss());
+        if (frames != null) {
+          runner.feed(graph.numFrames(), frames);
+        }
+        if (report) {
+          runner.fetch(graph.trainingProbabilities()).fetch(graph.learningRate());
+        }
+        try (Result result = runner.run()) {
+          step++;
+          examples += size;
+          windowExamples += size;
+          lastLoss = ((TFloat32) result.get(0)).getFloat();
+          if (report) {
+            report(batch, (TFloat32) result.get(1), ((TFloat32) result.get(2)).getFloat(),
+                writer);
+          }
+        }
+      }
+    }
+
+    private void report(Batch batch, TFloat32 probabilities, double learningRate,
+        EventFileWriter writer) throws IOException {
+      float[] all = new float[batch.size() * spec.numClasses()];
+      probabilities.copyTo(DataBuffers.of(all, false, false));
+      MetricsAccumulator metrics = new MetricsAccumulator(spec.numClasses(), METRICS_TOP_K);
+      for (int i = 0; i < batch.size(); i++) {
+        metrics.addScores(batch.labelIds()[i], Arrays.copyOfRange(all,
+            i * spec.numClasses(), (i + 1) * spec.numClasses()));
+      }
+      EvaluationMetrics result = metrics.result(false);
+      long now = System.nanoTime();
+      double seconds = Math.max(1e-9, (now - windowStart) / 1e9);
+      double examplesPerSecond = windowExamples / seconds;
+      double stepsPerSecond = examplesPerSecond / spec.batchSize();
+      windowStart = now;
+      windowExamples = 0;
+      log.accept(ProgressLine.format(step, batch.epoch(), examplesPerSecond, lastLoss, result,
+          learningRate, eta(stepsPerSecond)));
+      Map<String, Double> scalars = new LinkedHashMap<>();
+      scalars.put("model/Training_Loss", lastLoss);
+      scalars.put("model/Training_Hit@1", result.hitAtOne());
+      scalars.put("model/Training_Perr", result.perr());
+      scalars.put("model/Training_GAP", result.gap());
+      scalars.put("model/Learning_Rate", learningRate);
+      scalars.put("global_step/Examples/Second", examplesPerSecond);
+      writer.scalars(step, scalars);
+    }
+
+    /** Time to the last step when it is known: from maxSteps or from epochs of known size. */
+    private Duration eta(double stepsPerSecond) {
+      long lastStep = settings.maxSteps();
+      if (recordsPerEpoch > 0 && settings.numEpochs() > 0) {
+        long epochSteps = firstStep + (recordsPerEpoch * settings.numEpochs()
+            + spec.batchSize() - 1) / spec.batchSize();
+        lastStep = lastStep == 0 ? epochSteps : Math.min(lastStep, epochSteps);
+      }
+      if (lastStep == 0 || stepsPerSecond <= 0) {
+        return null;
+      }
+      return Duration.ofSeconds((long) ((lastStep - step) / stepsPerSecond));
+    }
+
+    private void save(EventFileWriter writer) throws IOException {
+      checkpoints.save(session, step);
+      exports.export(session, graph.servingSignature(), flags, step, scratch);
+      lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
+      savedStep = step;
+      writer.flush();
+      events.push();
+      log.accept("step " + step + ": checkpoint " + dir.location() + "/model.ckpt-" + step
+          + " and export " + dir.location() + "/" + lastExport);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package org.yt8m.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.nn.LabelLoss;
+import org.yt8m.model.nn.ModelConfig;
+import org.yt8m.model.nn.Models;
+import org.yt8m.model.nn.OptimizerKind;
+import org.yt8m.model.nn.TrainingGraph;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.train.input.ShardSource;
+import org.yt8m.model.train.summary.EventLogs;
+import org.yt8m.model.train.summary.ScalarPoint;
+
+class TrainerTest {
+  static final FeatureSpec FEATURES = FeatureSpec.parse("mean_rgb,mean_audio", "24,8");
+  static final int CLASSES = 10;
+  static final String LOSS_TAG = "model/Training_Loss";
+
+  @TempDir
+  static Path data;
+  static List<ShardSource> shards;
+
+  @BeforeAll
+  static void writeShards() throws IOException {
+    SyntheticShards split = new SyntheticShards("train", 512, 2, false, 1, 1);
+    SyntheticVideos videos = SyntheticVideos.of(11L, CLASSES, FEATURES);
+    shards = new ArrayList<>();
+    for (int shard = 0; shard < split.numShards(); shard++) {
+      Path file = data.resolve(split.shardName(shard));
+      try (OutputStream out = Files.newOutputStream(file)) {
+        split.writeShard(shard, videos, out);
+      }
+      shards.add(ShardSource.of(file));
+    }
+  }
+
+  static ModelFlags flags(String model) {
+    return new ModelFlags(model, FEATURES, false, "CrossEntropyLoss", CLASSES,
+        ModelConfig.DEFAULTS);
+  }
+
+  static TrainingGraph.Spec spec(ModelFlags flags) {
+    return new TrainingGraph.Spec(flags.modelKind(), flags.config(), FEATURES.totalSize(),
+        CLASSES, LabelLoss.byName(flags.labelLoss()), 1f, OptimizerKind.ADAM, 0.05f, 0.95f,
+        4_000_000L, 32, 1f, 5L);
+  }
+
+  static TrainerSettings settings(long maxSteps, boolean startNewModel) {
+    return new TrainerSettings(0, maxSteps, 4, startNewModel, 1, 2, 0, 9L);
+  }
+
+  static TrainingResult train(Path trainDir, ModelFlags flags, TrainerSettings settings,
+      List<String> lines) throws Exception {
+    return new Trainer(TrainDir.local(trainDir), flags, spec(flags), settings, shards, 512,
+        lines::add).run();
+  }
+
+  /** Each step's logged loss; fails when a step was logged twice. */
+  static Map<Long, Double> losses(Path trainDir) throws IOException {
+    Map<Long, Double> byStep = new TreeMap<>();
+    for (ScalarPoint point : EventLogs.scalars(trainDir)) {
+      if (point.tag().equals(LOSS_TAG)) {
+        Double previous = byStep.put(point.step(), (double) point.value());
+        assertEquals(null, previous, "step " + point.step() + " logged twice");
+      }
+    }
+    return byStep;
+  }
+
+  @Test
+  void trainsCheckpointsExportsAndLogs(@TempDir Path trainDir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    TrainingResult result = train(trainDir, flags("LogisticModel"), settings(10, false),
+        lines);
+
+    assertEquals(0, result.firstStep());
+    assertEquals(10, result.lastStep());
+    assertEquals(320, result.examples());
+    assertEquals("export/step_10", result.lastExport());
+    assertEquals("step_10\n", Files.readString(trainDir.resolve("export/latest")));
+    assertTrue(Files.exists(trainDir.resolve("export/step_10/saved_model.pb")));
+    assertTrue(Files.exists(trainDir.resolve("export/step_10/variables/variables.index")));
+    assertEquals(flags("LogisticModel"), ModelFlags.fromJson(
+        Files.readString(trainDir.resolve("export/step_10/model_flags.json")), "export"));
+    assertEquals(flags("LogisticModel"), ModelFlags.fromJson(
+        Files.readString(trainDir.resolve("model_flags.json")), "trainDir"));
+    assertEquals(List.of("step_4", "step_8", "step_10"), new Exports(TrainDir.local(trainDir))
+        .all());
+    assertEquals("model_checkpoint_path: \"model.ckpt-10\"\n"
+        + "all_model_checkpoint_paths: \"model.ckpt-4\"\n"
+        + "all_model_checkpoint_paths: \"model.ckpt-8\"\n"
+        + "all_model_checkpoint_paths: \"model.ckpt-10\"\n",
+        Files.readString(trainDir.resolve("checkpoint")));
+
+    Map<Long, Double> losses = losses(trainDir);
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), List.copyOf(losses.keySet()));
+    assertTrue(losses.get(10L) < losses.get(1L), "loss falls: " + losses);
+    assertEquals(List.of("global_step/Examples/Second", "model/Learning_Rate",
+        "model/Training_GAP", "model/Training_Hit@1", LOSS_TAG, "model/Training_Perr"),
+        EventLogs.scalars(trainDir).stream().map(ScalarPoint::tag).distinct().sorted()
+            .toList());
+    String progress = lines.stream().filter(l -> l.startsWith("step 10 |")).findFirst()
+        .orElseThrow();
+    assertTrue(progress.matches("step 10 \\| epoch 1 \\| [0-9,]+ examples/s \\| loss [0-9.]+ "
+        + "\\| Hit@1 [0-9.]+ \\| PERR [0-9.]+ \\| GAP [0-9.]+ \\| lr 0\\.0500 \\| ETA .*"),
+        progress);
+  }
+
+  @Test
+  void resumesFromTheLatestCheckpointAfterACrash(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("MoeModel"), settings(6, false), new ArrayList<>());
+    // A crash after step 6 was logged but before its checkpoint was named: the pointer still
+    // names step 4, the newest complete checkpoint.
+    Files.writeString(trainDir.resolve("checkpoint"),
+        "model_checkpoint_path: \"model.ckpt-4\"\n");
+
+    List<String> lines = new ArrayList<>();
+    TrainingResult resumed = train(trainDir, flags("MoeModel"), settings(9, false), lines);
+
+    assertEquals(4, resumed.firstStep());
+    assertEquals(9, resumed.lastStep());
+    assertEquals(5 * 32, resumed.examples());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("at step 4")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("dropped ")), lines.toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), List.copyOf(
+        losses(trainDir).keySet()));
+  }
+
+  @Test
+  void resumingContinuesTheGlobalStepAndLearningRateSchedule(@TempDir Path trainDir)
+      throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>());
+    TrainingResult second = train(trainDir, flags("LogisticModel"), settings(8, false),
+        new ArrayList<>());
+    assertEquals(4, second.firstStep());
+    assertEquals(8, second.lastStep());
+    Map<Long, Double> losses = losses(trainDir);
+    assertEquals(8, losses.size());
+    // The resumed run continues from trained weights, not from a fresh start.
+    assertTrue(losses.get(5L) < losses.get(1L), losses.toString());
+  }
+
+  @Test
+  void startNewModelIgnoresTheCheckpointsAndFlags(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>());
+    TrainingResult fresh = train(trainDir, flags("MoeModel"), settings(2, true),
+        new ArrayList<>());
+    assertEquals(0, fresh.firstStep());
+    assertEquals(2, fresh.lastStep());
+    assertEquals(flags("MoeModel"), ModelFlags.fromJson(
+        Files.readString(trainDir.resolve("model_flags.json")), "trainDir"));
+    assertEquals(List.of(1L, 2L), List.copyOf(losses(trainDir).keySet()));
+  }
+
+  @Test
+  void otherModelFlagsInTheSameDirectoryAreAnError(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> train(trainDir, flags("MoeModel"), settings(4, false), new ArrayList<>()));
+    assertTrue(e.getMessage().contains("model: recorded LogisticModel, now MoeModel"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("--startNewModel"), e.getMessage());
+    assertFalse(Files.exists(trainDir.resolve("model.ckpt-4.index")));
+  }
+
+  @Test
+  void aPointerToMissingFilesNamesThem(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    Files.writeString(trainDir.resolve("checkpoint"),
+        "model_checkpoint_path: \"model.ckpt-77\"\n");
+    IOException e = assertThrows(IOException.class,
+        () -> train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>()));
+    assertTrue(e.getMessage().contains("model.ckpt-77"), e.getMessage());
+  }
+
+  @Test
+  void keepsTheNewestFiveCheckpoints(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(26, false), new ArrayList<>());
+    try (var files = Files.list(trainDir)) {
+      assertEquals("model.ckpt-12,model.ckpt-16,model.ckpt-20,model.ckpt-24,model.ckpt-26",
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".index"))
+              .map(n -> n.substring(0, n.length() - ".index".length())).sorted(
+                  (a, b) -> Long.compare(Long.parseLong(a.substring(11)),
+                      Long.parseLong(b.substring(11))))
+              .collect(Collectors.joining(",")));
+    }
+  }
+}
