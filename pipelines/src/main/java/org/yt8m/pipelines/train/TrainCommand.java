@@ -1,0 +1,77 @@
+package org.yt8m.pipelines.train;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.nn.LabelLoss;
+import org.yt8m.model.nn.ModelConfig;
+import org.yt8m.model.nn.Models;
+import org.yt8m.model.nn.OptimizerKind;
+import org.yt8m.model.nn.TrainingGraph;
+import org.yt8m.model.train.ModelFlags;
+import org.yt8m.model.train.Trainer;
+import org.yt8m.model.train.TrainerSettings;
+import org.yt8m.model.train.TrainingResult;
+import org.yt8m.model.train.input.ShardSource;
+import org.yt8m.pipelines.Readers;
+import org.yt8m.transforms.io.FileSystemsShards;
+import org.yt8m.transforms.io.FileSystemsTrainDir;
+
+/**
+ * {@code yt8m train}: the TensorFlow Java training loop over shards anywhere Beam's
+ * FileSystems reach, into a local or {@code gs://} training directory. Not a Beam job: one
+ * JVM, one session, on CPU or (with the {@code gpu} build) the GPU.
+ */
+public final class TrainCommand {
+  private TrainCommand() {}
+
+  public static void main(String[] args) throws Exception {
+    execute(PipelineOptionsFactory.fromArgs(args).withValidation().as(TrainOptions.class),
+        System.out);
+  }
+
+  /** Trains as {@code options} say, printing progress, and returns what the run did. */
+  public static TrainingResult execute(TrainOptions options, PrintStream out)
+      throws Exception {
+    FileSystems.setDefaultPipelineOptions(options);
+    ModelFlags flags = modelFlags(options);
+    TrainingGraph.Spec spec = spec(options, flags);
+    TrainerSettings settings = new TrainerSettings(options.getNumEpochs(),
+        options.getMaxSteps(), options.getExportModelSteps(), options.getStartNewModel(),
+        options.getLogEverySteps(), options.getReaderThreads(), options.getShuffleBuffer(),
+        options.getSeed());
+    List<ShardSource> shards = FileSystemsShards.matching(options.getTrainDataPattern(),
+        options.getCompression());
+    out.printf(Locale.ROOT, "training %s on %d shard%s matching %s%n", flags.model(),
+        shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
+    TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir()), flags,
+        spec, settings, shards, 0, out::println).run();
+    out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
+        result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
+    return result;
+  }
+
+  /** What model_flags.json records for this run. */
+  static ModelFlags modelFlags(TrainOptions options) {
+    ModelConfig config = new ModelConfig(options.getMoeNumMixtures(), options.getIterations(),
+        options.getDbofAddBatchNorm(), options.getSampleRandomFrames(),
+        options.getDbofClusterSize(), options.getDbofHiddenSize(),
+        options.getDbofPoolingMethod(), options.getDbofActivation(),
+        options.getVideoLevelClassifierModel(), options.getLstmCells(),
+        options.getLstmLayers(), options.getMaxFrames());
+    LabelLoss.byName(options.getLabelLoss());
+    return new ModelFlags(options.getModel(), Readers.features(options),
+        options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
+  }
+
+  private static TrainingGraph.Spec spec(TrainOptions options, ModelFlags flags) {
+    return new TrainingGraph.Spec(Models.byName(flags.model()), flags.config(),
+        flags.features().totalSize(), flags.numClasses(), LabelLoss.byName(flags.labelLoss()),
+        options.getRegularizationPenalty(), OptimizerKind.byName(options.getOptimizer()),
+        options.getBaseLearningRate(), options.getLearningRateDecay(),
+        options.getLearningRateDecayExamples(), options.getBatchSize(),
+        options.getClipGradientNorm(), options.getSeed());
+  }
+}

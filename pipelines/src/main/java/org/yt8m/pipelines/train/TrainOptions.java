@@ -1,0 +1,202 @@
+package org.yt8m.pipelines.train;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ReaderOptions;
+
+/**
+ * Options of {@code yt8m train}: the starter's train.py flags in camelCase (reference §4).
+ * Training is not a Beam job; these are PipelineOptions only so that every command parses,
+ * validates and documents its flags the same way.
+ */
+public interface TrainOptions extends ReaderOptions {
+
+  @Description("Shards to train on: a local or gs:// glob, e.g. the output of yt8m prepare "
+      + "(gs://bucket/prepared/prepared-*.tfrecord).")
+  @Validation.Required
+  String getTrainDataPattern();
+
+  void setTrainDataPattern(String trainDataPattern);
+
+  @Description("Directory for checkpoints, TensorBoard events, model_flags.json and exports "
+      + "(local or gs://). A run resumes from its latest checkpoint.")
+  @Validation.Required
+  String getTrainDir();
+
+  void setTrainDir(String trainDir);
+
+  @Description("The model: LogisticModel or MoeModel (video-level), FrameLevelLogisticModel, "
+      + "DbofModel or LstmModel (frame-level, with --frameFeatures).")
+  @Default.String("LogisticModel")
+  String getModel();
+
+  void setModel(String model);
+
+  @Description("Videos per training step.")
+  @Default.Integer(1024)
+  int getBatchSize();
+
+  void setBatchSize(int batchSize);
+
+  @Description("CrossEntropyLoss, HingeLoss or SoftmaxLoss.")
+  @Default.String("CrossEntropyLoss")
+  String getLabelLoss();
+
+  void setLabelLoss(String labelLoss);
+
+  @Description("Weight of the models' L2 terms in the loss.")
+  @Default.Float(1.0f)
+  float getRegularizationPenalty();
+
+  void setRegularizationPenalty(float regularizationPenalty);
+
+  @Description("Learning rate at the start.")
+  @Default.Float(0.01f)
+  float getBaseLearningRate();
+
+  void setBaseLearningRate(float baseLearningRate);
+
+  @Description("The learning rate is multiplied by this every --learningRateDecayExamples "
+      + "examples (staircase).")
+  @Default.Float(0.95f)
+  float getLearningRateDecay();
+
+  void setLearningRateDecay(float learningRateDecay);
+
+  @Description("Examples between learning-rate decays.")
+  @Default.Long(4_000_000L)
+  long getLearningRateDecayExamples();
+
+  void setLearningRateDecayExamples(long learningRateDecayExamples);
+
+  @Description("Passes over the training data this run makes (0: until --maxSteps).")
+  @Default.Integer(5)
+  int getNumEpochs();
+
+  void setNumEpochs(int numEpochs);
+
+  @Description("Stop at this global step (0: no limit).")
+  @Default.Long(0L)
+  long getMaxSteps();
+
+  void setMaxSteps(long maxSteps);
+
+  @Description("Checkpoint and export the model every this many steps, and at the end.")
+  @Default.Long(1000L)
+  long getExportModelSteps();
+
+  void setExportModelSteps(long exportModelSteps);
+
+  @Description("AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer (momentum 0.9) or "
+      + "AdagradOptimizer; the short names Adam, SGD, Momentum and Adagrad also work.")
+  @Default.String("AdamOptimizer")
+  String getOptimizer();
+
+  void setOptimizer(String optimizer);
+
+  @Description("Each gradient tensor is clipped to this L2 norm (0: no clipping).")
+  @Default.Float(1.0f)
+  float getClipGradientNorm();
+
+  void setClipGradientNorm(float clipGradientNorm);
+
+  @Description("Start a new model from step 0 instead of resuming from --trainDir's latest "
+      + "checkpoint, replacing its model_flags.json.")
+  @Default.Boolean(false)
+  boolean getStartNewModel();
+
+  void setStartNewModel(boolean startNewModel);
+
+  @Description("MoeModel: experts per class.")
+  @Default.Integer(2)
+  int getMoeNumMixtures();
+
+  void setMoeNumMixtures(int moeNumMixtures);
+
+  @Description("DbofModel: frames sampled per video.")
+  @Default.Integer(30)
+  int getIterations();
+
+  void setIterations(int iterations);
+
+  @Description("DbofModel: batch norm in its layers (else biases).")
+  @Default.Boolean(true)
+  boolean getDbofAddBatchNorm();
+
+  void setDbofAddBatchNorm(boolean dbofAddBatchNorm);
+
+  @Description("DbofModel: sample frames at random (else a random run of consecutive "
+      + "frames).")
+  @Default.Boolean(true)
+  boolean getSampleRandomFrames();
+
+  void setSampleRandomFrames(boolean sampleRandomFrames);
+
+  @Description("DbofModel: width of the cluster layer.")
+  @Default.Integer(8192)
+  int getDbofClusterSize();
+
+  void setDbofClusterSize(int dbofClusterSize);
+
+  @Description("DbofModel: width of the hidden layer.")
+  @Default.Integer(1024)
+  int getDbofHiddenSize();
+
+  void setDbofHiddenSize(int dbofHiddenSize);
+
+  @Description("DbofModel: pooling over the sampled frames, max or average.")
+  @Default.String("max")
+  String getDbofPoolingMethod();
+
+  void setDbofPoolingMethod(String dbofPoolingMethod);
+
+  @Description("DbofModel: activation of its layers, sigmoid or relu6.")
+  @Default.String("sigmoid")
+  String getDbofActivation();
+
+  void setDbofActivation(String dbofActivation);
+
+  @Description("DbofModel and LstmModel: the video-level model they end with, MoeModel or "
+      + "LogisticModel.")
+  @Default.String("MoeModel")
+  String getVideoLevelClassifierModel();
+
+  void setVideoLevelClassifierModel(String videoLevelClassifierModel);
+
+  @Description("LstmModel: units per layer.")
+  @Default.Integer(1024)
+  int getLstmCells();
+
+  void setLstmCells(int lstmCells);
+
+  @Description("LstmModel: stacked layers.")
+  @Default.Integer(2)
+  int getLstmLayers();
+
+  void setLstmLayers(int lstmLayers);
+
+  @Description("One progress line and one TensorBoard point every this many steps.")
+  @Default.Integer(10)
+  int getLogEverySteps();
+
+  void setLogEverySteps(int logEverySteps);
+
+  @Description("Threads parsing shards ahead of the training step.")
+  @Default.Integer(2)
+  int getReaderThreads();
+
+  void setReaderThreads(int readerThreads);
+
+  @Description("Records mixed in the shuffle buffer before batching (0: four batches).")
+  @Default.Integer(0)
+  int getShuffleBuffer();
+
+  void setShuffleBuffer(int shuffleBuffer);
+
+  @Description("Seed of the initial weights and of the input shuffle.")
+  @Default.Long(0L)
+  long getSeed();
+
+  void setSeed(long seed);
+}
