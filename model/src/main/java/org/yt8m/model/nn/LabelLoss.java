@@ -12,7 +12,7 @@ public enum LabelLoss {
   /** {@code mean_batch Σ_c −[y log(p+ε) + (1−y) log(1−p+ε)]}, ε = 1e-5. */
   CROSS_ENTROPY("CrossEntropyLoss") {
     @Override
-    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> epsilon = tf.constant(1e-5f);
       Operand<TFloat32> one = tf.constant(1f);
       Operand<TFloat32> positive = tf.math.mul(y, tf.math.log(tf.math.add(p, epsilon)));
@@ -24,7 +24,7 @@ public enum LabelLoss {
   /** {@code mean_batch Σ_c max(0, 1 − (2y−1)·p)}. */
   HINGE("HingeLoss") {
     @Override
-    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> sign = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
       return sumOverClasses(tf, tf.math.maximum(tf.constant(0f),
           tf.math.sub(tf.constant(1f), tf.math.mul(sign, p))));
@@ -33,7 +33,7 @@ public enum LabelLoss {
   /** {@code mean_batch −Σ_c ŷ log softmax(p)}, {@code ŷ = y / max(Σy, 1e-7)}. */
   SOFTMAX("SoftmaxLoss") {
     @Override
-    Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> total = tf.math.maximum(tf.reduceSum(y, tf.constant(1),
           ReduceSum.keepDims(true)), tf.constant(1e-7f));
       Operand<TFloat32> normalized = tf.math.div(y, total);
@@ -65,7 +65,8 @@ public enum LabelLoss {
     return tf.math.mean(perVideo(tf, probabilities, labels), tf.constant(0));
   }
 
-  abstract Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
+  /** Each video's loss, {@code [B]}. */
+  public abstract Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
 
   private static Operand<TFloat32> sumOverClasses(Ops tf, Operand<TFloat32> x) {
     return tf.reduceSum(x, tf.constant(1), ReduceSum.keepDims(false));

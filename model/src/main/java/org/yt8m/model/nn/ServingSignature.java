@@ -27,6 +27,11 @@ package org.yt8m.model.nn;
  * </ul>
  * The graph normalises features itself (L2, as in training) and uses batch norm's moving
  * averages; DbofModel still samples frames at random, as the starter's does when evaluating.
+ *
+ * <p>Signature {@value #EVALUATE_KEY}, for evaluation: the same inputs plus {@value #LABELS}
+ * (float32 {@code [B, C]}, 1 at each label), the same top-k outputs plus {@value #LOSS}
+ * (float32 {@code [B]}: each video's label loss, the training run's {@code label_loss}, on
+ * the serving tower's probabilities), so eval.py's mean loss comes from the graph that trained.
  */
 public final class ServingSignature {
   public static final String KEY = "serving_default";
@@ -37,6 +42,9 @@ public final class ServingSignature {
   public static final String PROBABILITIES = "probabilities";
   public static final String TOP_CLASSES = "top_classes";
   public static final String TOP_SCORES = "top_scores";
+  public static final String EVALUATE_KEY = "evaluate";
+  public static final String LABELS = "labels";
+  public static final String LOSS = "loss";
 
   private ServingSignature() {}
 }

@@ -42,6 +42,7 @@ public final class TrainingGraph {
   private final Op trainStep;
   private final Operand<TInt32> topClasses;
   private final Operand<TFloat32> topScores;
+  private final Operand<TFloat32> servingLoss;
 
   /** What shapes and trains the graph. */
   public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
@@ -91,20 +92,36 @@ public final class TrainingGraph {
     TopK<TFloat32, TInt32> top = tf.nn.topK(servingProbabilities, topK, TInt32.class);
     topClasses = tf.withName(ServingSignature.TOP_CLASSES).identity(top.indices());
     topScores = tf.withName(ServingSignature.TOP_SCORES).identity(top.values());
+    servingLoss = tf.withName("serving_loss").identity(
+        spec.labelLoss().perVideo(tf, servingProbabilities, labels));
   }
 
-  /** The {@value ServingSignature#KEY} signature over the serving tower. */
-  public Signature servingSignature() {
-    Signature.Builder builder = Signature.builder().key(ServingSignature.KEY)
-        .input(ServingSignature.FEATURES, features);
-    if (numFrames != null) {
-      builder.input(ServingSignature.NUM_FRAMES, numFrames);
-    }
-    return builder.input(ServingSignature.TOP_K, topK)
+  /**
+   * What an export holds: the {@value ServingSignature#KEY} and
+   * {@value ServingSignature#EVALUATE_KEY} signatures over the serving tower.
+   */
+  public List<Signature> signatures() {
+    Signature serving = inputs(ServingSignature.KEY)
         .output(ServingSignature.PROBABILITIES, servingProbabilities)
         .output(ServingSignature.TOP_CLASSES, topClasses)
         .output(ServingSignature.TOP_SCORES, topScores)
         .build();
+    Signature evaluation = inputs(ServingSignature.EVALUATE_KEY)
+        .input(ServingSignature.LABELS, labels)
+        .output(ServingSignature.TOP_CLASSES, topClasses)
+        .output(ServingSignature.TOP_SCORES, topScores)
+        .output(ServingSignature.LOSS, servingLoss)
+        .build();
+    return List.of(serving, evaluation);
+  }
+
+  private Signature.Builder inputs(String key) {
+    Signature.Builder builder = Signature.builder().key(key)
+        .input(ServingSignature.FEATURES, features);
+    if (numFrames != null) {
+      builder.input(ServingSignature.NUM_FRAMES, numFrames);
+    }
+    return builder.input(ServingSignature.TOP_K, topK);
   }
 
   public Placeholder<TFloat32> features() {

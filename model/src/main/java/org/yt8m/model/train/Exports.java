@@ -40,17 +40,17 @@ public final class Exports {
   }
 
   /**
-   * Exports {@code session}'s serving signature as {@code export/step_N}, then points
+   * Exports {@code session}'s signatures (see {@link ServingSignature}) as {@code export/step_N}, then points
    * {@code export/latest} at it.
    */
-  public void export(Session session, Signature signature, ModelFlags flags, long step,
+  public void export(Session session, List<Signature> signatures, ModelFlags flags, long step,
       Path scratch) throws IOException {
     Path staging = scratch.resolve("export-" + step);
     Checkpoints.deleteRecursively(staging);
     Files.createDirectories(staging.getParent());
     try {
       SavedModelBundle.exporter(staging.toString()).withTags(ServingSignature.TAG)
-          .withSession(session).withSignature(signature).export();
+          .withSession(session).withSignatures(signatures.toArray(Signature[]::new)).export();
       String target = DIRECTORY + "/" + name(step);
       for (Path file : Checkpoints.files(staging)) {
         dir.upload(file, target + "/" + staging.relativize(file).toString().replace('\\', '/'));

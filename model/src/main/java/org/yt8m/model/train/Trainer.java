@@ -283,7 +283,7 @@ public final class Trainer {
 
     private void save(EventFileWriter writer) throws IOException {
       checkpoints.save(session, step);
-      exports.export(session, graph.servingSignature(), flags, step, scratch);
+      exports.export(session, graph.signatures(), flags, step, scratch);
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
       savedStep = step;
       writer.flush();

@@ -53,7 +53,7 @@ class ExportMatchesTrainingGraphTest {
           ((TFloat32) r.get(0)).copyTo(DataBuffers.of(expectedProbabilities, false, false));
           ((TInt32) r.get(1)).copyTo(DataBuffers.of(expectedClasses, false, false));
         }
-        new Exports(TrainDir.local(trainDir)).export(session, graph.servingSignature(), flags,
+        new Exports(TrainDir.local(trainDir)).export(session, graph.signatures(), flags,
             5, trainDir.resolve("scratch"));
       }
     }
@@ -79,8 +79,43 @@ class ExportMatchesTrainingGraphTest {
     }
     assertArrayEquals(expectedProbabilities, probabilities);
     assertArrayEquals(expectedClasses, classes);
+    assertLossIsCrossEntropy(export, data, model, probabilities);
     assertEquals(flags, ModelFlags.fromJson(java.nio.file.Files.readString(
         export.resolve(ModelFlags.FILE_NAME)), "export"));
+  }
+
+  /**
+   * The {@value ServingSignature#EVALUATE_KEY} signature's loss is each video's cross entropy
+   * (ε = 1e-5, summed over classes) of the probabilities, computed here in double.
+   */
+  private static void assertLossIsCrossEntropy(Path export, TinyData data, Models model,
+      float[] probabilities) {
+    float[] loss = new float[data.videos];
+    try (SavedModelBundle loaded = SavedModelBundle.load(export.toString(),
+            ServingSignature.TAG);
+        TFloat32 x = data.featureTensor(); TInt32 frames = data.numFramesTensor();
+        TFloat32 y = data.labelTensor(); TInt32 k = TInt32.scalarOf(3)) {
+      Map<String, Tensor> inputs = new HashMap<>();
+      inputs.put(ServingSignature.FEATURES, x);
+      inputs.put(ServingSignature.TOP_K, k);
+      inputs.put(ServingSignature.LABELS, y);
+      if (model.frameLevel()) {
+        inputs.put(ServingSignature.NUM_FRAMES, frames);
+      }
+      try (Result r = loaded.function(ServingSignature.EVALUATE_KEY).call(inputs)) {
+        ((TFloat32) r.get(ServingSignature.LOSS).orElseThrow())
+            .copyTo(DataBuffers.of(loss, false, false));
+      }
+    }
+    for (int v = 0; v < data.videos; v++) {
+      double expected = 0;
+      for (int c = 0; c < 4; c++) {
+        double p = probabilities[v * 4 + c];
+        double label = data.labels[v * 4 + c];
+        expected -= label * Math.log(p + 1e-5) + (1 - label) * Math.log(1 - p + 1e-5);
+      }
+      assertEquals(expected, loss[v], 1e-5 * Math.max(1, expected), "video " + v);
+    }
   }
 
   private static Result serve(TinyData data, TrainingGraph graph, Session session) {

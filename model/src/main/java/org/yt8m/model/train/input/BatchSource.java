@@ -336,8 +336,9 @@ public final class BatchSource implements AutoCloseable {
     }
 
     /**
-     * Records the shuffle draws from (default four batches: the starter code's queue holds
-     * between one and five); 1 keeps the order the shards are read in.
+     * Records buffered for the shuffle: each batch is drawn at random from this many (default
+     * four batches; the starter code draws from at least two, {@code min_after_dequeue +
+     * batch_size}, in a queue of five). 1 keeps the order the shards are read in.
      */
     public Builder withShuffleBuffer(int records) {
       checkArgument(records > 0, "shuffle buffer must hold at least one record: %s", records);
