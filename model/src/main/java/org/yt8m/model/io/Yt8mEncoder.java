@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.record.Yt8mRecord;
 
 /**
  * Serializes records as the YouTube-8M releases do: video-level records as
@@ -27,6 +28,24 @@ public final class Yt8mEncoder {
 
   public Yt8mEncoder(FeatureSpec features) {
     this.features = features;
+  }
+
+  /**
+   * A serialized record of either level: {@link #encodeVideo} for a {@link VideoRecord},
+   * {@link #encodeFrames} for a {@link FrameRecord}; for code that handles both alike.
+   *
+   * @throws IllegalArgumentException for any other kind of record (segment ratings keep no
+   *     features, so there is nothing to write)
+   */
+  public byte[] encode(Yt8mRecord record, boolean withLabels) {
+    if (record instanceof VideoRecord video) {
+      return encodeVideo(video, withLabels);
+    }
+    if (record instanceof FrameRecord frames) {
+      return encodeFrames(frames, withLabels);
+    }
+    throw new IllegalArgumentException("record " + record.id() + " is a "
+        + record.getClass().getSimpleName() + ", which has no features to encode");
   }
 
   /** A serialized {@code tf.train.Example} of {@code record}. */

@@ -3,6 +3,7 @@ package org.yt8m.model.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.tensorflow.proto.Example;
 import org.tensorflow.proto.SequenceExample;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 
 class Yt8mEncoderTest {
@@ -51,5 +53,19 @@ class Yt8mEncoderTest {
         .get("rgb").getFeature(1).getBytesList().getValue(0).toByteArray());
     assertArrayEquals(new byte[] {6}, parsed.getFeatureLists().getFeatureListMap()
         .get("audio").getFeature(1).getBytesList().getValue(0).toByteArray());
+  }
+
+  @Test
+  void encodeTakesEitherLevel() {
+    VideoRecord video = VideoRecord.of("v", new int[] {1}, new float[] {1f, 2f, 3f, 4f});
+    FrameRecord frames = FrameRecord.of("f", new int[] {0}, 1, 3, new byte[] {1, 2, 3});
+    assertArrayEquals(new Yt8mEncoder(VIDEO).encodeVideo(video, true),
+        new Yt8mEncoder(VIDEO).encode(video, true));
+    assertArrayEquals(new Yt8mEncoder(FRAMES).encodeFrames(frames, false),
+        new Yt8mEncoder(FRAMES).encode(frames, false));
+    SegmentRatings ratings = SegmentRatings.of("s", new int[0], new int[0], new long[0],
+        new float[0]);
+    assertThrows(IllegalArgumentException.class,
+        () -> new Yt8mEncoder(FRAMES).encode(ratings, true));
   }
 }

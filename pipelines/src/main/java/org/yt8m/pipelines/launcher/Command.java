@@ -10,6 +10,10 @@ import org.yt8m.pipelines.generate.GenerateOptions;
 import org.yt8m.pipelines.generate.GeneratePipeline;
 import org.yt8m.pipelines.inspect.InspectOptions;
 import org.yt8m.pipelines.inspect.InspectPipeline;
+import org.yt8m.pipelines.prepare.PrepareOptions;
+import org.yt8m.pipelines.prepare.PreparePipeline;
+import org.yt8m.pipelines.train.TrainCommand;
+import org.yt8m.pipelines.train.TrainOptions;
 
 /** The launcher's commands: a name, a line of help, an options interface, what runs. */
 enum Command {
@@ -21,7 +25,13 @@ enum Command {
       (options, out) -> GeneratePipeline.execute(options.as(GenerateOptions.class), out)),
   INSPECT("inspect", "Check that shards are valid YouTube-8M data and report what they hold.",
       InspectOptions.class,
-      (options, out) -> InspectPipeline.execute(options.as(InspectOptions.class), out));
+      (options, out) -> InspectPipeline.execute(options.as(InspectOptions.class), out)),
+  PREPARE("prepare", "Shuffle training shards into equal shards for the trainer, seeded and "
+      + "reproducible.", PrepareOptions.class,
+      (options, out) -> PreparePipeline.execute(options.as(PrepareOptions.class), out)),
+  TRAIN("train", "Train one of the starter's models with TensorFlow Java; checkpoints, "
+      + "TensorBoard events and SavedModel exports go to --trainDir.", TrainOptions.class,
+      (options, out) -> TrainCommand.execute(options.as(TrainOptions.class), out));
 
   /** Runs a command's job to its end, printing what a person needs to see. */
   @FunctionalInterface

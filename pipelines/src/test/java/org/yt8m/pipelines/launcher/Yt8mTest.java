@@ -100,6 +100,20 @@ class Yt8mTest {
   }
 
   @Test
+  void prepareTakesTheStarterSpellings() throws Exception {
+    Path data = dir.resolve("data");
+    assertEquals(Yt8m.OK, run("generate", "--outputDir=" + data, "--numVideos=40",
+        "--numShards=2"), stderr());
+    Path prepared = dir.resolve("prepared");
+    assertEquals(Yt8m.OK, run("prepare", "--train_data_pattern", data.resolve("train*")
+        .toString(), "--output_dir=" + prepared, "--num_shards=3", "--frame_features=False"),
+        stderr());
+    assertTrue(stdout().contains("prepared 40 video-level records in 3 shards of 13 to 14 "
+        + "records (seed 0)"), stdout());
+    assertTrue(Files.exists(prepared.resolve("prepared-00002-of-00003.tfrecord")));
+  }
+
+  @Test
   void corruptShardFailsNamingFileAndRecord() throws Exception {
     Path data = dir.resolve("data");
     assertEquals(Yt8m.OK, run("generate", "--outputDir=" + data, "--numVideos=3",

@@ -1,5 +1,8 @@
 package org.yt8m.transforms.inspect;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ public final class DeadLetterStats
     implements Accumulator<DeadLetter, DeadLetterStats, DeadLetterStats>, Serializable {
   // Serializable too: Combine.globally keeps the empty input's output value in its DoFn.
   private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Examples kept per reason. */
   public static final int EXAMPLES_PER_REASON = 5;
@@ -69,6 +73,28 @@ public final class DeadLetterStats
   /** The first dead letters of each reason, by file and position. */
   public SortedMap<String, List<DeadLetter>> examples() {
     return examples;
+  }
+
+  /**
+   * The statistics as report keys: {@code invalid} (reason to count) and
+   * {@code invalid_examples} (reason to its first dead letters' file, record, id and message).
+   */
+  public ObjectNode toJson() {
+    ObjectNode json = JSON.createObjectNode();
+    ObjectNode invalid = json.putObject("invalid");
+    counts.forEach(invalid::put);
+    ObjectNode byReason = json.putObject("invalid_examples");
+    examples.forEach((reason, letters) -> {
+      ArrayNode list = byReason.putArray(reason);
+      letters.forEach(letter -> {
+        ObjectNode example = list.addObject();
+        example.put("file", letter.source());
+        example.put("record", letter.position());
+        example.put("id", letter.recordId());
+        example.put("message", letter.message());
+      });
+    });
+    return json;
   }
 
   /** All dead letters. */

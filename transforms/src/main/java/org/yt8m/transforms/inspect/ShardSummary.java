@@ -1,7 +1,6 @@
 package org.yt8m.transforms.inspect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,19 +32,7 @@ public record ShardSummary(RecordStats records, DeadLetterStats deadLetters) {
       json.put("min_frames_per_video", records.minFrames());
       json.put("max_frames_per_video", records.maxFrames());
     }
-    ObjectNode invalid = json.putObject("invalid");
-    deadLetters.counts().forEach(invalid::put);
-    ObjectNode examples = json.putObject("invalid_examples");
-    deadLetters.examples().forEach((reason, letters) -> {
-      ArrayNode list = examples.putArray(reason);
-      letters.forEach(letter -> {
-        ObjectNode example = list.addObject();
-        example.put("file", letter.source());
-        example.put("record", letter.position());
-        example.put("id", letter.recordId());
-        example.put("message", letter.message());
-      });
-    });
+    json.setAll(deadLetters.toJson());
     return json;
   }
 

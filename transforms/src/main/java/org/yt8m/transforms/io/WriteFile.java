@@ -96,15 +96,29 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
 
   /** Writes {@code text} to {@code path} atomically (temporary file, then rename). */
   public static void write(String path, String text) throws IOException {
+    write(path, MimeTypes.TEXT, out -> out.write(text.getBytes(UTF_8)));
+  }
+
+  /**
+   * Writes what {@code body} writes to {@code path} atomically: to a temporary file in the same
+   * directory ({@code .NAME.UUID.tmp}, which no glob for the final names matches), then renamed
+   * over {@code path}; a retried or duplicated writer of the same bytes is harmless.
+   */
+  public static void write(String path, String mimeType, Body body) throws IOException {
     ResourceId target = FileSystems.matchNewResource(path, false);
     ResourceId temporary = target.getCurrentDirectory().resolve(
         "." + target.getFilename() + "." + UUID.randomUUID() + ".tmp",
         org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out = Channels.newOutputStream(
-        FileSystems.create(temporary, MimeTypes.TEXT))) {
-      out.write(text.getBytes(UTF_8));
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(temporary, mimeType))) {
+      body.writeTo(out);
     }
     FileSystems.rename(List.of(temporary), List.of(target),
         StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  /** What a file holds, written to a stream that the caller closes. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(OutputStream out) throws IOException;
   }
 }

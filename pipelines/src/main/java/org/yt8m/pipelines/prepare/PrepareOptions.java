@@ -1,0 +1,40 @@
+package org.yt8m.pipelines.prepare;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ReaderOptions;
+
+/** Options of {@code yt8m prepare}. */
+public interface PrepareOptions extends ReaderOptions {
+
+  @Description("Training shards to shuffle: a local or gs:// glob, e.g. "
+      + "gs://bucket/train*.tfrecord.")
+  @Validation.Required
+  String getTrainDataPattern();
+
+  void setTrainDataPattern(String trainDataPattern);
+
+  @Description("Directory for the shuffled shards (prepared-00000-of-00016.tfrecord, ...) and "
+      + "manifest.json, local or gs://. It must not hold shards of a preparation into another "
+      + "number of shards.")
+  @Validation.Required
+  String getOutputDir();
+
+  void setOutputDir(String outputDir);
+
+  @Description("Shards to write, of equal size (at most one record apart). A writer sorts 256 "
+      + "MiB of its shard at a time and reads the shard again for each further 256 MiB, so "
+      + "shards of at most that size are written fastest.")
+  @Default.Integer(16)
+  int getNumShards();
+
+  void setNumShards(int numShards);
+
+  @Description("Seed of the shuffle: the same input and seed give byte-identical shards on any "
+      + "runner; another seed, another order.")
+  @Default.Long(0)
+  long getSeed();
+
+  void setSeed(long seed);
+}

@@ -1,0 +1,76 @@
+package org.yt8m.pipelines.launcher;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code yt8m train} through the launcher, spelled with the starter's flags. */
+class TrainLauncherTest {
+  @TempDir
+  static Path data;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeAll
+  static void generate() {
+    assertEquals(Yt8m.OK, Yt8m.run(new String[] {"generate", "--outputDir=" + data,
+        "--numVideos=256", "--numShards=2", "--numClasses=20"}, System.out, System.err));
+  }
+
+  @Test
+  void trainsWithTheStarterFlagsThenRefusesOtherModelFlags(@TempDir Path trainDir)
+      throws Exception {
+    assertEquals(Yt8m.OK, run("train", "--train_data_pattern=" + data + "/train*.tfrecord",
+        "--train_dir=" + trainDir, "--model=MoeModel", "--num_classes=20", "--batch_size=32",
+        "--max_steps=6", "--export_model_steps=3", "--start_new_model=False",
+        "--log_every_steps=3", "--num_gpu=1"), stderr());
+    assertTrue(stdout().contains("done: global step 6"), stdout());
+    assertTrue(stdout().lines().anyMatch(l -> l.startsWith("step 6 | epoch 1 |")), stdout());
+    assertEquals("step_6\n", Files.readString(trainDir.resolve("export/latest")));
+    assertTrue(Files.readString(trainDir.resolve("model_flags.json"))
+        .contains("\"model\" : \"MoeModel\""));
+
+    assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*.tfrecord",
+        "--trainDir=" + trainDir, "--model=LogisticModel", "--numClasses=20",
+        "--maxSteps=8"));
+    assertTrue(stderr().contains("model: recorded MoeModel, now LogisticModel"), stderr());
+  }
+
+  @Test
+  void aFrameLevelModelNeedsFrameFeatures(@TempDir Path trainDir) {
+    assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*",
+        "--trainDir=" + trainDir, "--model=DbofModel"));
+    assertTrue(stderr().contains("DbofModel is a frame-level model: it needs --frameFeatures"),
+        stderr());
+  }
+
+  @Test
+  void anUnknownModelListsTheModels(@TempDir Path trainDir) {
+    assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*",
+        "--trainDir=" + trainDir, "--model=NetVladModel"));
+    assertTrue(stderr().contains("unknown model NetVladModel; the models are LogisticModel"),
+        stderr());
+  }
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    return Yt8m.run(args, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(UTF_8);
+  }
+}
