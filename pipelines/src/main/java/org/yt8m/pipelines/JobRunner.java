@@ -3,6 +3,7 @@ package org.yt8m.pipelines;
 import java.io.IOException;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -32,6 +33,15 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * Whether this process only launches a Dataflow template job: a flex template's launcher
+   * sets {@code templateLocation}, and must return once the job is submitted, without waiting
+   * for it (the wait throws there) or reading its results back.
+   */
+  public static boolean launchesTemplate(PipelineOptions options) {
+    return options.as(DataflowPipelineOptions.class).getTemplateLocation() != null;
+  }
+
   /** Whether the job runs in this JVM (the DirectRunner), so its workers share our disk. */
   public static boolean isLocal(PipelineOptions options) {
     return options.getRunner().getSimpleName().equals("DirectRunner");
@@ -48,6 +58,20 @@ public final class JobRunner {
           + "the job runs on " + options.getRunner().getSimpleName() + " workers: give a "
           + "shared location such as gs://bucket/...");
     }
+  }
+
+  /**
+   * Waits for the job as {@link #awaitSuccess} does, except in a template launch
+   * ({@link #launchesTemplate}), where the job has been submitted and the launcher must end.
+   *
+   * @return whether the job ran to its end here, so its results can be read back
+   */
+  public static boolean awaitUnlessTemplate(PipelineOptions options, PipelineResult result) {
+    if (launchesTemplate(options)) {
+      return false;
+    }
+    awaitSuccess(result);
+    return true;
   }
 
   /** Waits for the job and fails unless it finished successfully. */

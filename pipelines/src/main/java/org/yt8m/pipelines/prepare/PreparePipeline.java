@@ -56,7 +56,9 @@ public final class PreparePipeline {
     JobRunner.requireMatches(options, "trainDataPattern", options.getTrainDataPattern());
     JobRunner.requireSharedPath(options, "outputDir", options.getOutputDir());
     requireNoOtherPreparation(options);
-    JobRunner.awaitSuccess(run(options));
+    if (!JobRunner.awaitUnlessTemplate(options, run(options))) {
+      return;
+    }
     JsonNode manifest = new ObjectMapper().readTree(Channels.newInputStream(
         FileSystems.open(FileSystems.matchNewResource(manifestPath(options), false))));
     out.println(PrepareManifest.summaryLine(manifest, options.getOutputDir()));
