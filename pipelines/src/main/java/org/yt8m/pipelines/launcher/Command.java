@@ -8,6 +8,8 @@ import org.yt8m.pipelines.evaluate.EvaluateOptions;
 import org.yt8m.pipelines.evaluate.EvaluatePipeline;
 import org.yt8m.pipelines.generate.GenerateOptions;
 import org.yt8m.pipelines.generate.GeneratePipeline;
+import org.yt8m.pipelines.infer.InferOptions;
+import org.yt8m.pipelines.infer.InferPipeline;
 import org.yt8m.pipelines.inspect.InspectOptions;
 import org.yt8m.pipelines.inspect.InspectPipeline;
 import org.yt8m.pipelines.prepare.PrepareOptions;
@@ -23,6 +25,9 @@ enum Command {
   GENERATE("generate", "Write synthetic YouTube-8M shards, the embedded default data.",
       GenerateOptions.class,
       (options, out) -> GeneratePipeline.execute(options.as(GenerateOptions.class), out)),
+  INFER("infer", "Score shards with an exported model and write the predictions CSV (or a "
+      + "2019 segment submission).", InferOptions.class,
+      (options, out) -> InferPipeline.execute(options.as(InferOptions.class), out)),
   INSPECT("inspect", "Check that shards are valid YouTube-8M data and report what they hold.",
       InspectOptions.class,
       (options, out) -> InspectPipeline.execute(options.as(InspectOptions.class), out)),

@@ -1,0 +1,22 @@
+package org.yt8m.model.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SessionSettingsTest {
+  /** TensorFlow must not take a whole GPU, and ops without a GPU kernel must still run. */
+  @Test
+  void gpuMemoryGrowsAsNeededAndPlacementIsSoft() {
+    assertTrue(SessionSettings.config().getGpuOptions().getAllowGrowth());
+    assertTrue(SessionSettings.config().getAllowSoftPlacement());
+  }
+
+  /** The probe answers (false on the CPU build, whatever the machine) and keeps its answer. */
+  @Test
+  void theDeviceProbeAnswersOnce() {
+    boolean first = SessionSettings.gpuAvailable();
+    assertEquals(first, SessionSettings.gpuAvailable());
+  }
+}

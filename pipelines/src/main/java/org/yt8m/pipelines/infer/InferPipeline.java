@@ -1,0 +1,139 @@
+package org.yt8m.pipelines.infer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.model.train.ModelFlags;
+import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelReaders;
+import org.yt8m.transforms.infer.ClassIdsFile;
+import org.yt8m.transforms.infer.ModelLocation;
+import org.yt8m.transforms.infer.ScoreVideos;
+import org.yt8m.transforms.infer.SplitSegments;
+import org.yt8m.transforms.infer.WritePredictionsCsv;
+import org.yt8m.transforms.infer.WriteSegmentsCsv;
+import org.yt8m.transforms.io.LogDeadLetters;
+import org.yt8m.transforms.io.ReadResult;
+
+/**
+ * {@code yt8m infer}: scores shards with an exported model and writes the predictions CSV of
+ * the starter's inference.py, or with {@code --segmentLabels} the 2019 {@code Class,Segments}
+ * submission. Features, frame mode and classes come from the model's {@code model_flags.json}.
+ */
+public final class InferPipeline {
+  private InferPipeline() {}
+
+  public static void main(String[] args) throws IOException {
+    execute(PipelineOptionsFactory.fromArgs(args).withValidation().as(InferOptions.class),
+        System.out);
+  }
+
+  /** What {@code yt8m infer} does: checks, runs to the end, prints what it scored and wrote. */
+  public static void execute(InferOptions options, PrintStream out) throws IOException {
+    Job job = prepare(options);
+    JobRunner.requireMatches(options, "inputDataPattern", options.getInputDataPattern());
+    JobRunner.requireSharedPath(options, "outputFile", options.getOutputFile());
+    if (options.getModelDir() != null) {
+      JobRunner.requireSharedPath(options, "modelDir", options.getModelDir());
+    } else {
+      JobRunner.requireSharedPath(options, "trainDir", options.getTrainDir());
+    }
+    PipelineResult result = run(options, job);
+    if (JobRunner.awaitUnlessTemplate(options, result)) {
+      InferSummary.print(result, options, job.model(), out);
+    }
+  }
+
+  /** Builds and starts the pipeline. */
+  public static PipelineResult run(InferOptions options) throws IOException {
+    return run(options, prepare(options));
+  }
+
+  /** The model and the segment classes, resolved and checked against the flags. */
+  private record Job(ModelLocation model, int[] segmentClasses) {}
+
+  private static PipelineResult run(InferOptions options, Job job) {
+    ModelFlags flags = job.model().flags();
+    String pattern = options.getInputDataPattern();
+    Pipeline pipeline = Pipeline.create(options);
+    ScoreVideos score = ScoreVideos.with(job.model()).withBatchSize(options.getBatchSize())
+        .withTopK(options.getTopK());
+    if (options.getSegmentLabels()) {
+      ReadResult<FrameRecord> frames = pipeline.apply("ReadFrames",
+          ModelReaders.frames(options, pattern, flags));
+      frames.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+      frames.records()
+          .apply("SplitSegments", SplitSegments.create())
+          .apply("Score", job.segmentClasses() == null ? score
+              : score.amongClasses(job.segmentClasses()))
+          .apply("WriteSegments", WriteSegmentsCsv.to(options.getOutputFile())
+              .withMaxPerClass(options.getSegmentMaxPred())
+              .withNumShards(options.getNumShards()));
+    } else {
+      ReadResult<? extends Yt8mRecord> records = flags.frameFeatures()
+          ? pipeline.apply("ReadFrames", ModelReaders.frames(options, pattern, flags))
+          : pipeline.apply("ReadVideos", ModelReaders.videos(options, pattern, flags));
+      records.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+      records.records()
+          .apply("Score", score)
+          .apply("WritePredictions", WritePredictionsCsv.to(options.getOutputFile())
+              .withNumShards(options.getNumShards()));
+    }
+    return pipeline.run();
+  }
+
+  /** Resolves the model and the segment classes and checks every flag against them. */
+  private static Job prepare(InferOptions options) throws IOException {
+    FileSystems.setDefaultPipelineOptions(options);
+    checkOwnFlags(options);
+    ModelLocation model = options.getModelDir() != null
+        ? ModelLocation.export(options.getModelDir())
+        : ModelLocation.latestIn(options.getTrainDir());
+    ModelFlags flags = model.flags();
+    ModelReaders.requireConsistent(options, flags, model, "infer");
+    int[] segmentClasses = options.getSegmentLabelIdsFile() == null ? null
+        : ClassIdsFile.read(options.getSegmentLabelIdsFile(), flags.numClasses());
+    int scored = segmentClasses == null ? flags.numClasses() : segmentClasses.length;
+    if (options.getTopK() > scored) {
+      throw new IllegalArgumentException("--topK=" + options.getTopK() + " is more than the "
+          + scored + (segmentClasses == null ? " classes of the model " + model
+              : " classes of --segmentLabelIdsFile=" + options.getSegmentLabelIdsFile()));
+    }
+    if (options.getSegmentLabels() && !flags.frameFeatures()) {
+      throw new IllegalArgumentException("--segmentLabels scores 5-frame segments of "
+          + "frame-level shards, but " + flags.model() + " (" + model + ") is a video-level "
+          + "model");
+    }
+    return new Job(model, segmentClasses);
+  }
+
+  private static void checkOwnFlags(InferOptions options) {
+    if ((options.getTrainDir() == null) == (options.getModelDir() == null)) {
+      throw new IllegalArgumentException(options.getTrainDir() == null
+          ? "give --trainDir (its latest export scores the videos) or --modelDir (one export)"
+          : "give --trainDir or --modelDir, not both");
+    }
+    positive("topK", options.getTopK());
+    positive("batchSize", options.getBatchSize());
+    positive("segmentMaxPred", options.getSegmentMaxPred());
+    if (options.getNumShards() < 0) {
+      throw new IllegalArgumentException("--numShards must not be negative (0 writes one "
+          + "file), got " + options.getNumShards());
+    }
+    if (options.getSegmentLabelIdsFile() != null && !options.getSegmentLabels()) {
+      throw new IllegalArgumentException("--segmentLabelIdsFile chooses the classes of a "
+          + "segment submission: it needs --segmentLabels");
+    }
+  }
+
+  private static void positive(String flag, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("--" + flag + " must be positive, got " + value);
+    }
+  }
+}

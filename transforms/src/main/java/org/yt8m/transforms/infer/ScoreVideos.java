@@ -1,0 +1,145 @@
+package org.yt8m.transforms.infer;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.jspecify.annotations.Nullable;
+import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.model.train.ModelFlags;
+import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.coders.VideoRecordCoder;
+import org.yt8m.transforms.eval.VideoPredictions;
+import org.yt8m.transforms.eval.VideoPredictionsCoder;
+
+/**
+ * Scores records with an exported model: each video's {@code topK} best classes and their
+ * scores, computed in the graph, as {@link VideoPredictions} (labels kept, for evaluation).
+ *
+ * <pre>{@code
+ * PCollection<VideoPredictions> predictions = videos.records().apply("Score",
+ *     ScoreVideos.with(ModelLocation.latestIn("gs://b/train")).withBatchSize(512).withTopK(20));
+ * }</pre>
+ *
+ * <p>Records are batched within a bundle, without a shuffle: {@code batchSize} per model run,
+ * the rest of a bundle scored when it finishes. The model is loaded once per worker JVM and
+ * shared by its threads, at most {@code maxInFlightBatches} runs at once. Metrics (namespace
+ * {@code ScoreVideos}): counters {@code videos_scored} and {@code batches_scored};
+ * distributions {@code batch_size}, {@code batch_latency_ms} (building the tensors, waiting for
+ * a run slot, running, copying the top-k out) and {@code model_load_ms} (one value per load).
+ */
+public final class ScoreVideos
+    extends PTransform<PCollection<? extends Yt8mRecord>, PCollection<VideoPredictions>> {
+  private static final long serialVersionUID = 1L;
+
+  private final ModelLocation model;
+  private final int batchSize;
+  private final int topK;
+  private final int maxInFlightBatches;
+  private final int @Nullable [] classes;
+
+  private ScoreVideos(ModelLocation model, int batchSize, int topK, int maxInFlightBatches,
+      int @Nullable [] classes) {
+    this.model = model;
+    this.batchSize = batchSize;
+    this.topK = topK;
+    this.maxInFlightBatches = maxInFlightBatches;
+    this.classes = classes;
+  }
+
+  /** Scores with the export at {@code model}: batches of 512, top 20, 2 runs in flight. */
+  public static ScoreVideos with(ModelLocation model) {
+    return new ScoreVideos(requireNonNull(model), 512, 20, 2, null);
+  }
+
+  /** Videos per model run (default 512). */
+  public ScoreVideos withBatchSize(int batchSize) {
+    return new ScoreVideos(model, batchSize, topK, maxInFlightBatches, classes);
+  }
+
+  /** Classes returned per video (default 20), at most the classes scored. */
+  public ScoreVideos withTopK(int topK) {
+    return new ScoreVideos(model, batchSize, topK, maxInFlightBatches, classes);
+  }
+
+  /**
+   * Model runs at once per worker JVM (default 2: one runs while the next batch's tensors are
+   * copied in); more threads wait. Bounds what a GPU is asked to hold.
+   */
+  public ScoreVideos withMaxInFlightBatches(int maxInFlightBatches) {
+    return new ScoreVideos(model, batchSize, topK, maxInFlightBatches, classes);
+  }
+
+  /**
+   * Returns only these classes (the starter's segment-class whitelist): each video's best
+   * {@code topK} among them. Default: all the model's classes.
+   */
+  public ScoreVideos amongClasses(int[] classes) {
+    int[] sorted = Arrays.stream(classes).sorted().distinct().toArray();
+    return new ScoreVideos(model, batchSize, topK, maxInFlightBatches, sorted);
+  }
+
+  @Override
+  public PCollection<VideoPredictions> expand(PCollection<? extends Yt8mRecord> input) {
+    return scoreBatches(input, false).get(ScoreBatchesFn.PREDICTIONS);
+  }
+
+  /**
+   * The checked scoring step, its predictions (with their coder) under
+   * {@link ScoreBatchesFn#PREDICTIONS} and, {@code withLoss}, each batch's summed label loss
+   * under {@link ScoreBatchesFn#LOSS_SUMS}.
+   */
+  PCollectionTuple scoreBatches(PCollection<? extends Yt8mRecord> input, boolean withLoss) {
+    ModelFlags flags = model.flags();
+    checkLevel(input.getCoder(), flags);
+    int scored = classes == null ? flags.numClasses() : classes.length;
+    checkArgument(batchSize > 0, "batchSize must be positive, got %s", batchSize);
+    checkArgument(maxInFlightBatches > 0, "maxInFlightBatches must be positive, got %s",
+        maxInFlightBatches);
+    checkArgument(topK > 0 && topK <= scored, "topK must lie in [1, %s] (the %s classes "
+        + "scored by %s at %s), got %s", scored, classes == null ? "model's" : "chosen",
+        flags.model(), model, topK);
+    if (classes != null) {
+      checkArgument(classes.length > 0 && classes[0] >= 0
+          && classes[classes.length - 1] < flags.numClasses(), "classes must lie in [0, %s) "
+          + "(the model's), got %s to %s", flags.numClasses(), classes.length > 0 ? classes[0]
+          : "none", classes.length > 0 ? classes[classes.length - 1] : "none");
+    }
+    checkArgument(!withLoss || classes == null, "the loss is over all classes");
+    PCollectionTuple results = input.apply("ScoreBatches", ParDo.of(new ScoreBatchesFn(model,
+        batchSize, topK, maxInFlightBatches, classes, withLoss))
+        .withOutputTags(ScoreBatchesFn.PREDICTIONS, TupleTagList.of(ScoreBatchesFn.LOSS_SUMS)));
+    results.get(ScoreBatchesFn.PREDICTIONS).setCoder(VideoPredictionsCoder.of());
+    results.get(ScoreBatchesFn.LOSS_SUMS).setCoder(DoubleCoder.of());
+    return results;
+  }
+
+  /** A frame-level model needs frame-level records and a video-level one video-level ones. */
+  private void checkLevel(Coder<?> records, ModelFlags flags) {
+    boolean frames = records instanceof FrameRecordCoder;
+    boolean videos = records instanceof VideoRecordCoder;
+    checkArgument(flags.frameFeatures() ? !videos : !frames, "%s is a %s model: it cannot "
+        + "score %s records", flags.model(), flags.frameFeatures() ? "frame-level"
+        : "video-level", frames ? "frame-level" : "video-level");
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("model", model.exportDir()).withLabel("Exported model"))
+        .add(DisplayData.item("batchSize", batchSize).withLabel("Videos per model run"))
+        .add(DisplayData.item("topK", topK).withLabel("Classes per video"))
+        .add(DisplayData.item("maxInFlightBatches", maxInFlightBatches)
+            .withLabel("Model runs at once per worker"))
+        .addIfNotNull(DisplayData.item("classes", classes == null ? null
+            : classes.length + " classes").withLabel("Classes returned"));
+  }
+}

@@ -1,0 +1,185 @@
+package org.yt8m.transforms.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableComparator;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes text lines under a header line: one file by default, or {@code numShards} files named
+ * after it ({@code out.csv} → {@code out-00000-of-00004.csv}), each with the header. Each file's
+ * lines are sorted (text order unless told otherwise), so the same lines give the same bytes
+ * however they were bundled, and each file is written whole ({@link WriteFile#write}:
+ * temporary file, then rename). Every file is written, header only when no line falls in it.
+ * Outputs the paths written.
+ *
+ * <p>A file is sorted in the memory of the worker that writes it: one file of the 2018 test
+ * set's predictions (700k lines, about 200 MB) fits a default worker; beyond that, shard.
+ * Lines are spread over shards by their hash. Counter {@code lines_written}.
+ */
+public final class WriteSortedLines extends PTransform<PCollection<String>, PCollection<String>> {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+  private final String header;
+  private final int numShards;
+  private final @Nullable SerializableComparator<String> order;
+
+  private WriteSortedLines(String path, String header, int numShards,
+      @Nullable SerializableComparator<String> order) {
+    this.path = path;
+    this.header = header;
+    this.numShards = numShards;
+    this.order = order;
+  }
+
+  /** Writes to {@code path}, a local path or any Beam file system's (e.g. gs://). */
+  public static WriteSortedLines to(String path) {
+    return new WriteSortedLines(path, null, 0, null);
+  }
+
+  /** The first line of every file. */
+  public WriteSortedLines withHeader(String header) {
+    return new WriteSortedLines(path, header, numShards, order);
+  }
+
+  /** 0 (the default) writes the one file {@code path}; N > 0 writes N shards named after it. */
+  public WriteSortedLines withNumShards(int numShards) {
+    return new WriteSortedLines(path, header, numShards, order);
+  }
+
+  /** How each file's lines are ordered (default: text order). */
+  public WriteSortedLines orderedBy(SerializableComparator<String> order) {
+    return new WriteSortedLines(path, header, numShards, order);
+  }
+
+  /** The name of file {@code shard} of {@code numShards} (0: the one file, {@code path}). */
+  public static String fileName(String path, int shard, int numShards) {
+    if (numShards == 0) {
+      return path;
+    }
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    String name = file.getFilename();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String extension = dot > 0 ? name.substring(dot) : "";
+    return file.getCurrentDirectory().resolve(String.format(Locale.ROOT, "%s-%05d-of-%05d%s",
+        stem, shard, numShards, extension), StandardResolveOptions.RESOLVE_FILE).toString();
+  }
+
+  @Override
+  public PCollection<String> expand(PCollection<String> lines) {
+    checkArgument(path != null && !path.isEmpty(), "no output path given");
+    checkArgument(header != null, "no header given: call withHeader()");
+    checkArgument(numShards >= 0, "numShards must not be negative, got %s", numShards);
+    KvCoder<Integer, @Nullable String> coder = KvCoder.of(VarIntCoder.of(),
+        NullableCoder.of(StringUtf8Coder.of()));
+    PCollection<KV<Integer, @Nullable String>> keyed = lines
+        .apply("KeyByFile", ParDo.of(new KeyByFileFn(Math.max(numShards, 1))))
+        .setCoder(coder);
+    PCollection<KV<Integer, @Nullable String>> everyFile = lines.getPipeline()
+        .apply("EveryFile", Create.of(IntStream.range(0, Math.max(numShards, 1))
+            .mapToObj(file -> KV.<Integer, @Nullable String>of(file, null)).toList())
+            .withCoder(coder));
+    return PCollectionList.of(keyed).and(everyFile)
+        .apply("AllLines", Flatten.pCollections())
+        .apply("GroupByFile", GroupByKey.create())
+        .apply("WriteFiles", ParDo.of(new WriteFilesFn(path, header, numShards, order)))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("path", path).withLabel("Output file"))
+        .add(DisplayData.item("numShards", numShards).withLabel("Shards (0: one file)"));
+  }
+
+  /** Keys each line by the file it goes to; a null line stands for "this file exists". */
+  private static final class KeyByFileFn extends DoFn<String, KV<Integer, @Nullable String>> {
+    private static final long serialVersionUID = 1L;
+    private final int files;
+
+    KeyByFileFn(int files) {
+      this.files = files;
+    }
+
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<KV<Integer, @Nullable String>> out) {
+      out.output(KV.of(Math.floorMod(line.hashCode(), files), line));
+    }
+  }
+
+  private static final class WriteFilesFn
+      extends DoFn<KV<Integer, Iterable<@Nullable String>>, String> {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+    private final String header;
+    private final int numShards;
+    private final @Nullable SerializableComparator<String> order;
+    private final Counter linesWritten = Metrics.counter(WriteSortedLines.class,
+        "lines_written");
+
+    WriteFilesFn(String path, String header, int numShards,
+        @Nullable SerializableComparator<String> order) {
+      this.path = path;
+      this.header = header;
+      this.numShards = numShards;
+      this.order = order;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<@Nullable String>> file,
+        OutputReceiver<String> out) throws IOException {
+      List<String> lines = new ArrayList<>();
+      for (String line : file.getValue()) {
+        if (line != null) {
+          lines.add(line);
+        }
+      }
+      lines.sort(order);
+      String name = fileName(path, file.getKey(), numShards);
+      WriteFile.write(name, MimeTypes.TEXT, stream -> {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(stream, UTF_8), 1 << 16);
+        writer.write(header);
+        writer.write('\n');
+        for (String line : lines) {
+          writer.write(line);
+          writer.write('\n');
+        }
+        writer.flush();
+      });
+      linesWritten.inc(lines.size());
+      out.output(name);
+    }
+  }
+}
