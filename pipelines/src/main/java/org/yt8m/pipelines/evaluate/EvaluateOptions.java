@@ -21,12 +21,28 @@ public interface EvaluateOptions extends ReaderOptions {
 
   void setPredictions(String predictions);
 
-  @Description("Training directory of a model to evaluate. Not available yet: evaluating a "
-      + "model needs the SavedModel export of the training command; score its predictions "
-      + "file with --predictions meanwhile.")
+  @Description("Training directory of a model to evaluate: its latest export "
+      + "(trainDir/export/latest) scores every labelled video; features, frame mode and classes "
+      + "come from the export's model_flags.json. Results go to trainDir/eval/step_N unless "
+      + "--outputDir, and add a line to trainDir/eval/history.jsonl and a point to the eval "
+      + "TensorBoard log.")
   String getTrainDir();
 
   void setTrainDir(String trainDir);
+
+  @Description("With --trainDir: evaluate the newest export that has no metrics yet "
+      + "(trainDir/eval/step_N/metrics.json), and do nothing when every export has them: what "
+      + "an hourly scheduled evaluation runs.")
+  @Default.Boolean(false)
+  boolean getOnlyNew();
+
+  void setOnlyNew(boolean onlyNew);
+
+  @Description("With --trainDir: videos scored per model call.")
+  @Default.Integer(1024)
+  int getBatchSize();
+
+  void setBatchSize(int batchSize);
 
   @Description("Each video's top-k predictions count for GAP and per-class AP.")
   @Default.Integer(20)

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -17,10 +19,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
@@ -36,7 +41,12 @@ import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.model.train.ModelFlags;
+import org.yt8m.model.train.TrainDir;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.EvaluateVideos;
@@ -44,15 +54,24 @@ import org.yt8m.transforms.eval.JoinLabels;
 import org.yt8m.transforms.eval.KeyLabels;
 import org.yt8m.transforms.eval.PredictionsCsv;
 import org.yt8m.transforms.eval.RankedPredictions;
+import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.infer.ModelLocation;
+import org.yt8m.transforms.infer.ScoreVideos;
+import org.yt8m.transforms.infer.ScoreWithLoss;
 import org.yt8m.transforms.io.DeadLetter;
+import org.yt8m.transforms.io.FileSystemsTrainDir;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.WriteFile;
 import org.yt8m.transforms.io.Yt8mIO;
 
 /**
- * {@code yt8m evaluate --predictions=FILE}: scores a predictions file (the inference CSV format)
- * against the labels of the shards, exactly as the starter code's eval.py computes Hit@1, PERR,
- * GAP and mAP, and writes metrics.json, per_class_ap.csv and report.html to {@code --outputDir}.
+ * {@code yt8m evaluate}: Hit@1, PERR, GAP and mAP exactly as the starter code's eval.py
+ * computes them, of a model ({@code --trainDir}: its export scores every labelled video, and
+ * the mean label loss comes from the exported graph) or of a predictions file
+ * ({@code --predictions}, the inference CSV format, joined with the shards' labels). Writes
+ * metrics.json, per_class_ap.csv and report.html to {@code --outputDir} (for a model, by
+ * default {@code trainDir/eval/step_N}, and then also a line of
+ * {@code trainDir/eval/history.jsonl} and a point of the eval TensorBoard log).
  */
 public final class EvaluatePipeline {
   private EvaluatePipeline() {}
@@ -66,9 +85,32 @@ public final class EvaluatePipeline {
   public static void execute(EvaluateOptions options, PrintStream out) throws IOException {
     validate(options);
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
-    JobRunner.requireMatches(options, "predictions", options.getPredictions());
-    JobRunner.requireSharedPath(options, "outputDir", options.getOutputDir());
-    JobRunner.awaitSuccess(run(options));
+    if (options.getTrainDir() != null) {
+      Optional<ModelVersion> version = chooseModel(options);
+      if (version.isEmpty()) {
+        out.println("nothing to evaluate: every export in " + options.getTrainDir()
+            + " has metrics already");
+        if (JobRunner.launchesTemplate(options)) {
+          JobRunner.awaitUnlessTemplate(options, nothingToDo(options));
+        }
+        return;
+      }
+      if (options.getOutputDir() == null) {
+        options.setOutputDir(trainDirPath(options, version.get().evalDirectory()));
+      }
+      JobRunner.requireSharedPath(options, "outputDir", options.getOutputDir());
+      out.println("evaluating " + options.getTrainDir() + "/"
+          + version.get().exportDirectory());
+      if (!JobRunner.awaitUnlessTemplate(options, runModel(options, version.get()))) {
+        return;
+      }
+    } else {
+      JobRunner.requireMatches(options, "predictions", options.getPredictions());
+      JobRunner.requireSharedPath(options, "outputDir", options.getOutputDir());
+      if (!JobRunner.awaitUnlessTemplate(options, run(options))) {
+        return;
+      }
+    }
     String metricsPath = outputFile(options, EvaluationReport.METRICS_FILE);
     JsonNode metrics = new ObjectMapper().readTree(Channels.newInputStream(
         FileSystems.open(FileSystems.matchNewResource(metricsPath, false))));
@@ -79,12 +121,91 @@ public final class EvaluatePipeline {
       return;
     }
     out.println(EvaluationReport.summaryLine(metrics));
-    out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
-            + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
-        metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong());
+    if (options.getTrainDir() != null) {
+      out.printf(Locale.ROOT, "unlabelled videos left out: %d | invalid records: %d%n",
+          metrics.get("unlabelled_videos").asLong(), metrics.get("invalid_records").asLong());
+    } else {
+      out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
+              + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
+          metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong());
+    }
     out.println("wrote " + metricsPath + ", "
         + outputFile(options, EvaluationReport.PER_CLASS_FILE) + " and "
         + outputFile(options, EvaluationReport.REPORT_FILE));
+  }
+
+  /**
+   * The export to evaluate: the latest, or with {@code --onlyNew} the newest without metrics
+   * (empty when there is none).
+   */
+  private static Optional<ModelVersion> chooseModel(EvaluateOptions options)
+      throws IOException {
+    TrainDir dir = FileSystemsTrainDir.of(options.getTrainDir());
+    return options.getOnlyNew() ? ModelVersion.newestUnevaluated(dir)
+        : Optional.of(ModelVersion.latest(dir));
+  }
+
+  /**
+   * A job that does nothing, for a template launch with nothing to evaluate: a flex launch
+   * whose program submits no job is reported as failed.
+   */
+  private static PipelineResult nothingToDo(EvaluateOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("NothingToEvaluate", Create.of("every export has metrics"));
+    return pipeline.run();
+  }
+
+  /**
+   * Evaluates the export {@code version} of {@code --trainDir}: every labelled video of the
+   * shards (read with the export's features, frame mode and classes) scored by the model.
+   */
+  static PipelineResult runModel(EvaluateOptions options, ModelVersion version)
+      throws IOException {
+    validate(options);
+    ModelLocation model = ModelLocation.export(trainDirPath(options, version.exportDirectory()));
+    ModelFlags flags = model.flags();
+    ModelReaders.requireConsistent(options, flags, model, "evaluate");
+    Pipeline pipeline = Pipeline.create(options);
+    String pattern = options.getEvalDataPattern();
+    if (flags.frameFeatures()) {
+      scoreAndEvaluate(options, version, model,
+          pipeline.apply("ReadShards", ModelReaders.frames(options, pattern, flags)));
+    } else {
+      scoreAndEvaluate(options, version, model,
+          pipeline.apply("ReadShards", ModelReaders.videos(options, pattern, flags)));
+    }
+    return pipeline.run();
+  }
+
+  /** The model-mode steps after the read, for either level of record. */
+  private static <T extends Yt8mRecord> void scoreAndEvaluate(EvaluateOptions options,
+      ModelVersion version, ModelLocation model, ReadResult<T> shards) {
+    ModelFlags flags = model.flags();
+    PCollectionList<T> byLabels = shards.records().apply("SplitUnlabelled",
+        Partition.of(2, (record, n) -> record.labels().length > 0 ? 0 : 1));
+    PCollectionTuple scored = byLabels.get(0).apply("Score", ScoreWithLoss.of(
+        ScoreVideos.with(model).withBatchSize(options.getBatchSize())
+            .withTopK(options.getTopK())));
+    PCollection<EvaluationMetrics> metrics = scored.get(ScoreWithLoss.PREDICTIONS)
+        .apply("Evaluate", EvaluateVideos.withNumClasses(flags.numClasses())
+            .withTopK(options.getTopK()).withMapOverAllClasses(options.getMapOverAllClasses()));
+    PCollectionView<Double> lossSum = scored.get(ScoreWithLoss.LOSS_SUMS)
+        .apply("SumLoss", Sum.doublesGlobally())
+        .apply("LossView", View.asSingleton());
+    PCollection<KV<String, Long>> unlabelled = byLabels.get(1)
+        .apply("CountUnlabelled", Count.globally())
+        .apply("AsCount", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+            TypeDescriptors.longs())).via(n -> KV.of("unlabelled_videos", n)));
+    PCollectionView<Map<String, Long>> counts = countsView(PCollectionList.of(unlabelled),
+        shards.deadLetters().getPipeline().apply("NoMalformedLines",
+            Create.empty(DeadLetterCoder.of())),
+        shards.deadLetters());
+    ObjectNode context = EvaluationReport.modelContext(options.getEvalDataPattern(),
+        options.getTrainDir(), version, flags.model(), options.getTopK(), flags.numClasses(),
+        options.getMapOverAllClasses(), Instant.now().toString());
+    writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.MODEL_MODE_COUNTS,
+        counts, lossSum))
+        .apply("RecordHistory", ParDo.of(new RecordHistoryFn(options.getTrainDir(), version)));
   }
 
   /** Builds and starts the pipeline. */
@@ -121,18 +242,30 @@ public final class EvaluatePipeline {
     ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
         options.getPredictions(), options.getTopK(), options.getNumClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
-    PCollectionTuple rendered = metrics.apply("Render", ParDo.of(new RenderFn(context))
-        .withSideInput(RenderFn.COUNTS, counts)
+    writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.FILE_MODE_COUNTS,
+        counts, null));
+    return pipeline.run();
+  }
+
+  /**
+   * Renders metrics.json and report.html with {@code render} and writes them and
+   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text.
+   */
+  private static PCollection<String> writeOutputs(EvaluateOptions options,
+      PCollection<EvaluationMetrics> metrics, RenderFn render) {
+    PCollectionTuple rendered = metrics.apply("Render", ParDo.of(render)
+        .withSideInputs(render.sideInputs())
         .withOutputTags(RenderFn.METRICS_JSON, TupleTagList.of(RenderFn.REPORT_HTML)));
-    rendered.get(RenderFn.METRICS_JSON).setCoder(StringUtf8Coder.of())
-        .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
-            EvaluationReport.METRICS_FILE)).via(json -> json));
+    PCollection<String> metricsJson = rendered.get(RenderFn.METRICS_JSON)
+        .setCoder(StringUtf8Coder.of());
+    metricsJson.apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
+        EvaluationReport.METRICS_FILE)).via(json -> json));
     rendered.get(RenderFn.REPORT_HTML).setCoder(StringUtf8Coder.of())
         .apply("WriteReport", WriteFile.<String>to(outputFile(options,
             EvaluationReport.REPORT_FILE)).via(html -> html));
     metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
         EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
-    return pipeline.run();
+    return metricsJson;
   }
 
   /** The 2019 segment-level evaluation: a Class,Segments submission against rated segments. */
@@ -180,15 +313,19 @@ public final class EvaluatePipeline {
   }
 
   private static void validate(EvaluateOptions options) {
-    if (options.getTrainDir() != null) {
-      throw new IllegalArgumentException("--trainDir: evaluating a model needs the SavedModel "
-          + "export of the training command, which is not built yet; score the model's "
-          + "predictions file with --predictions instead");
+    if ((options.getTrainDir() == null) == (options.getPredictions() == null)) {
+      throw new IllegalArgumentException("give either --trainDir (a model to evaluate) or "
+          + "--predictions=FILE (an inference CSV to score)");
     }
-    if (options.getPredictions() == null) {
-      throw new IllegalArgumentException("give --predictions=FILE (the inference CSV to score)");
+    if (options.getTrainDir() != null && options.getSegmentLabels()) {
+      throw new IllegalArgumentException("--segmentLabels scores a Class,Segments submission: "
+          + "give it with --predictions, not --trainDir");
     }
-    if (options.getOutputDir() == null) {
+    if (options.getOnlyNew() && options.getTrainDir() == null) {
+      throw new IllegalArgumentException("--onlyNew picks an export of --trainDir: give "
+          + "--trainDir");
+    }
+    if (options.getPredictions() != null && options.getOutputDir() == null) {
       throw new IllegalArgumentException("give --outputDir for metrics.json and "
           + "per_class_ap.csv");
     }
@@ -199,6 +336,16 @@ public final class EvaluatePipeline {
     if (options.getTopK() <= 0) {
       throw new IllegalArgumentException("--topK must be positive, got " + options.getTopK());
     }
+    if (options.getBatchSize() <= 0) {
+      throw new IllegalArgumentException("--batchSize must be positive, got "
+          + options.getBatchSize());
+    }
+  }
+
+  /** {@code relative} inside {@code --trainDir}. */
+  private static String trainDirPath(EvaluateOptions options, String relative) {
+    String root = options.getTrainDir();
+    return (root.endsWith("/") ? root : root + "/") + relative;
   }
 
   private static String outputFile(EvaluateOptions options, String name) {
@@ -228,26 +375,58 @@ public final class EvaluatePipeline {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
-  /** metrics.json and report.html from the metrics, the context and the counts. */
+  /**
+   * metrics.json and report.html from the metrics, the context, the counts and, for a model,
+   * the summed loss (its mean is over the videos evaluated).
+   */
   private static final class RenderFn extends DoFn<EvaluationMetrics, String> {
     private static final long serialVersionUID = 1L;
-    static final String COUNTS = "counts";
     static final TupleTag<String> METRICS_JSON = new TupleTag<>("metricsJson");
     static final TupleTag<String> REPORT_HTML = new TupleTag<>("reportHtml");
     private final String context;
+    private final String[] countNames;
+    private final PCollectionView<Map<String, Long>> counts;
+    private final @Nullable PCollectionView<Double> lossSum;
 
-    RenderFn(ObjectNode context) {
+    RenderFn(ObjectNode context, String[] countNames, PCollectionView<Map<String, Long>> counts,
+        @Nullable PCollectionView<Double> lossSum) {
       this.context = context.toString();
+      this.countNames = countNames.clone();
+      this.counts = counts;
+      this.lossSum = lossSum;
+    }
+
+    List<PCollectionView<?>> sideInputs() {
+      return lossSum == null ? List.of(counts) : List.of(counts, lossSum);
     }
 
     @ProcessElement
-    public void process(@Element EvaluationMetrics metrics,
-        @SideInput(COUNTS) Map<String, Long> counts, MultiOutputReceiver out)
-        throws IOException {
+    public void process(ProcessContext c) throws IOException {
+      EvaluationMetrics metrics = c.element();
+      Double loss = lossSum == null ? null
+          : metrics.examples() == 0 ? 0.0 : c.sideInput(lossSum) / metrics.examples();
       ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
-      ObjectNode json = EvaluationReport.metricsJson(metrics, contextNode, counts);
-      out.get(METRICS_JSON).output(WriteFile.json(json));
-      out.get(REPORT_HTML).output(EvaluationHtml.render(metrics, json));
+      ObjectNode json = EvaluationReport.metricsJson(metrics, loss, contextNode,
+          c.sideInput(counts), countNames);
+      c.output(METRICS_JSON, WriteFile.json(json));
+      c.output(REPORT_HTML, EvaluationHtml.render(metrics, json));
+    }
+  }
+
+  /** Adds the evaluation to the training directory's history and eval TensorBoard log. */
+  private static final class RecordHistoryFn extends DoFn<String, Void> {
+    private static final long serialVersionUID = 1L;
+    private final String trainDir;
+    private final ModelVersion version;
+
+    RecordHistoryFn(String trainDir, ModelVersion version) {
+      this.trainDir = trainDir;
+      this.version = version;
+    }
+
+    @ProcessElement
+    public void process(@Element String metricsJson) throws IOException {
+      EvaluationHistory.record(FileSystemsTrainDir.of(trainDir), version, metricsJson);
     }
   }
 }

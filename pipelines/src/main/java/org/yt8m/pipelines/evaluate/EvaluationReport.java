@@ -23,17 +23,36 @@ final class EvaluationReport {
   /** The join's and readers' counts that file mode reports, zero when absent. */
   static final String[] FILE_MODE_COUNTS = {"videos_without_predictions", "unknown_videos",
       "malformed_lines", "unlabelled_videos", "duplicate_shard_videos", "invalid_records"};
+  /** The readers' counts that model mode reports, zero when absent. */
+  static final String[] MODEL_MODE_COUNTS = {"unlabelled_videos", "invalid_records"};
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private EvaluationReport() {}
 
-  /** What was evaluated, and when. */
+  /** What was evaluated in file mode, and when. */
   static ObjectNode context(String evalDataPattern, String predictions, int topK,
       int numClasses, boolean mapOverAllClasses, String evaluatedAt) {
     ObjectNode context = JSON.createObjectNode();
     context.put("eval_data_pattern", evalDataPattern);
     context.put("predictions", predictions);
+    return common(context, topK, numClasses, mapOverAllClasses, evaluatedAt);
+  }
+
+  /** What was evaluated in model mode (the export of {@code trainDir}), and when. */
+  static ObjectNode modelContext(String evalDataPattern, String trainDir, ModelVersion version,
+      String model, int topK, int numClasses, boolean mapOverAllClasses, String evaluatedAt) {
+    ObjectNode context = JSON.createObjectNode();
+    context.put("eval_data_pattern", evalDataPattern);
+    context.put("train_dir", trainDir);
+    context.put("model_version", version.name());
+    context.put("global_step", version.step());
+    context.put("model", model);
+    return common(context, topK, numClasses, mapOverAllClasses, evaluatedAt);
+  }
+
+  private static ObjectNode common(ObjectNode context, int topK, int numClasses,
+      boolean mapOverAllClasses, String evaluatedAt) {
     context.put("top_k", topK);
     context.put("num_classes", numClasses);
     context.put("map_over_all_classes", mapOverAllClasses);
@@ -41,9 +60,12 @@ final class EvaluationReport {
     return context;
   }
 
-  /** metrics.json: the figures, then the context, then the counts of file mode. */
-  static ObjectNode metricsJson(EvaluationMetrics metrics, ObjectNode context,
-      Map<String, Long> counts) {
+  /**
+   * metrics.json: the figures ({@code loss} null when scoring a file), then the context, then
+   * the counts {@code countNames} names.
+   */
+  static ObjectNode metricsJson(EvaluationMetrics metrics, Double loss, ObjectNode context,
+      Map<String, Long> counts, String[] countNames) {
     ObjectNode json = JSON.createObjectNode();
     json.put("examples", metrics.examples());
     json.put("hit_at_one", metrics.hitAtOne());
@@ -51,9 +73,13 @@ final class EvaluationReport {
     json.put("gap", metrics.gap());
     json.put("map", metrics.map());
     json.put("num_classes_with_positives", metrics.numClassesWithPositives());
-    json.putNull("loss");
+    if (loss == null) {
+      json.putNull("loss");
+    } else {
+      json.put("loss", loss);
+    }
     json.setAll(context);
-    for (String name : FILE_MODE_COUNTS) {
+    for (String name : countNames) {
       json.put(name, counts.getOrDefault(name, 0L));
     }
     return json;
@@ -105,12 +131,15 @@ final class EvaluationReport {
         metrics.get("map").asDouble());
   }
 
-  /** eval.py's closing line, from metrics.json. */
+  /** eval.py's closing line, from metrics.json (with the mean loss when there is one). */
   static String summaryLine(JsonNode metrics) {
-    return String.format(Locale.ROOT,
+    String line = String.format(Locale.ROOT,
         "examples: %d | Hit@1: %.6f | PERR: %.6f | MAP: %.6f | GAP: %.6f",
         metrics.get("examples").asLong(), metrics.get("hit_at_one").asDouble(),
         metrics.get("perr").asDouble(), metrics.get("map").asDouble(),
         metrics.get("gap").asDouble());
+    return metrics.hasNonNull("loss")
+        ? line + String.format(Locale.ROOT, " | loss: %.6f", metrics.get("loss").asDouble())
+        : line;
   }
 }

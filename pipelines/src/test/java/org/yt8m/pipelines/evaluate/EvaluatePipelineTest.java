@@ -196,12 +196,15 @@ class EvaluatePipelineTest {
   }
 
   @Test
-  void modelEvaluationSaysWhatToUseInstead() {
-    EvaluateOptions options = PipelineOptionsFactory.fromArgs("--evalDataPattern=x",
-        "--trainDir=/tmp/model").as(EvaluateOptions.class);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EvaluatePipeline.execute(options, System.out));
-    assertTrue(e.getMessage().contains("--predictions"), e.getMessage());
+  void aModelOrAFileButNotBoth() {
+    for (String[] args : List.of(new String[] {"--evalDataPattern=x"},
+        new String[] {"--evalDataPattern=x", "--trainDir=/tmp/model", "--predictions=p.csv"})) {
+      EvaluateOptions options = PipelineOptionsFactory.fromArgs(args).as(EvaluateOptions.class);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> EvaluatePipeline.execute(options, System.out));
+      assertEquals("give either --trainDir (a model to evaluate) or --predictions=FILE (an "
+          + "inference CSV to score)", e.getMessage());
+    }
   }
 
   /** Scores near 1 for labels, random below for other classes. */

@@ -1,0 +1,183 @@
+package org.yt8m.pipelines.evaluate;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.metrics.EvaluationMetrics;
+import org.yt8m.model.metrics.MetricsAccumulator;
+import org.yt8m.model.nn.Models;
+import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.testing.KnownModels;
+import org.yt8m.model.train.summary.EventLogs;
+import org.yt8m.model.train.summary.ScalarPoint;
+
+/**
+ * {@code evaluate --trainDir}: an export with known weights scores labelled shards; the
+ * figures are checked against the plain metric loop over probabilities worked out by hand,
+ * the loss against the cross entropy of those probabilities.
+ */
+class EvaluateModelTest {
+  static final FeatureSpec FEATURES = FeatureSpec.parse("mean_rgb,mean_audio", "16,8");
+  static final int CLASSES = 30;
+  static final KnownModels.Weights WEIGHTS = KnownModels.Weights.random(24, CLASSES, 5L);
+
+  @TempDir
+  Path dir;
+  Path data;
+  Path trainDir;
+
+  @BeforeEach
+  void writeShardsAndExport() throws Exception {
+    data = Files.createDirectories(dir.resolve("data"));
+    trainDir = dir.resolve("train");
+    SyntheticVideos videos = SyntheticVideos.of(3L, CLASSES, FEATURES);
+    for (SyntheticShards split : List.of(new SyntheticShards("validate", 120, 2, false, 1, 1),
+        new SyntheticShards("test", 7, 1, false, 1, 1))) {
+      for (int shard = 0; shard < split.numShards(); shard++) {
+        try (OutputStream out = Files.newOutputStream(data.resolve(split.shardName(shard)))) {
+          split.writeShard(shard, videos, out);
+        }
+      }
+    }
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 40);
+  }
+
+  @Test
+  void scoresEveryLabelledVideoAndRecordsTheHistory() throws Exception {
+    String out = evaluate("--batchSize=16");
+
+    JsonNode metrics = read(trainDir.resolve("eval/step_40/metrics.json"));
+    Expected expected = expected();
+    assertEquals(120, metrics.get("examples").asLong());
+    assertEquals(7, metrics.get("unlabelled_videos").asLong());
+    assertEquals(expected.metrics.hitAtOne(), metrics.get("hit_at_one").asDouble(), 1e-9);
+    assertEquals(expected.metrics.perr(), metrics.get("perr").asDouble(), 1e-9);
+    assertEquals(expected.metrics.gap(), metrics.get("gap").asDouble(), 1e-6);
+    assertEquals(expected.metrics.map(), metrics.get("map").asDouble(), 1e-6);
+    assertEquals(expected.loss, metrics.get("loss").asDouble(), 1e-4 * expected.loss);
+    assertEquals("step_40", metrics.get("model_version").asText());
+    assertEquals("LogisticModel", metrics.get("model").asText());
+    assertTrue(out.contains("examples: 120 | Hit@1: "), out);
+    assertTrue(out.contains(" | loss: "), out);
+    assertTrue(out.contains("unlabelled videos left out: 7"), out);
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/report.html")));
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/per_class_ap.csv")));
+
+    List<String> history = Files.readAllLines(trainDir.resolve("eval/history.jsonl"));
+    assertEquals(1, history.size());
+    JsonNode line = new ObjectMapper().readTree(history.get(0));
+    assertEquals(40, line.get("global_step").asLong());
+    assertEquals(metrics.get("gap").asDouble(), line.get("gap").asDouble());
+    List<String> tags = new ArrayList<>();
+    for (ScalarPoint point : EventLogs.scalars(trainDir.resolve("eval"))) {
+      assertEquals(40, point.step());
+      tags.add(point.tag());
+    }
+    assertEquals(List.of("Eval/Hit@1", "Eval/PERR", "Eval/GAP", "Eval/mAP", "Eval/Loss"), tags);
+  }
+
+  @Test
+  void onlyNewEvaluatesTheNewestExportWithoutMetricsOnce() throws Exception {
+    evaluate("--onlyNew");
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/metrics.json")));
+    assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
+
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 80);
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 60);
+    evaluate("--onlyNew");
+    assertTrue(Files.exists(trainDir.resolve("eval/step_80/metrics.json")));
+    assertTrue(Files.notExists(trainDir.resolve("eval/step_60")));
+    assertEquals(2, Files.readAllLines(trainDir.resolve("eval/history.jsonl")).size());
+  }
+
+  @Test
+  void aReaderFlagContradictingTheModelIsAnError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> evaluate("--numClasses=3862"));
+    assertTrue(e.getMessage().contains("--numClasses=3862 contradicts the model"),
+        e.getMessage());
+  }
+
+  @Test
+  void aDirectoryWithoutExportsSaysHowToGetOne() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EvaluatePipeline.execute(options("--trainDir=" + dir.resolve("empty")),
+            new PrintStream(new ByteArrayOutputStream(), true, UTF_8)));
+    assertTrue(e.getMessage().contains("has no exported model"), e.getMessage());
+  }
+
+  private String evaluate(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--trainDir=" + trainDir));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EvaluatePipeline.execute(options(args.toArray(String[]::new)),
+        new PrintStream(out, true, UTF_8));
+    return out.toString(UTF_8);
+  }
+
+  private EvaluateOptions options(String... args) {
+    List<String> all = new ArrayList<>(List.of("--evalDataPattern=" + data + "/*.tfrecord"));
+    all.addAll(List.of(args));
+    return PipelineOptionsFactory.fromArgs(all.toArray(String[]::new))
+        .as(EvaluateOptions.class);
+  }
+
+  private record Expected(EvaluationMetrics metrics, double loss) {}
+
+  /** The plain loop over the labelled videos, probabilities worked out by hand. */
+  private Expected expected() throws Exception {
+    MetricsAccumulator metrics = new MetricsAccumulator(CLASSES, 20);
+    Yt8mDecoder decoder = new Yt8mDecoder(FEATURES, CLASSES, 300);
+    double lossSum = 0;
+    int labelled = 0;
+    try (var files = Files.list(data)) {
+      for (Path file : files.sorted().toList()) {
+        try (TfRecordReader reader = new TfRecordReader(file.toString(),
+            Files.newInputStream(file))) {
+          while (reader.next()) {
+            VideoRecord video = decoder.decodeVideo(reader.buffer(), reader.length());
+            if (video.labels().length == 0) {
+              continue;
+            }
+            double[] p = KnownModels.probabilities(video.features(), WEIGHTS);
+            float[] scores = new float[CLASSES];
+            double loss = 0;
+            for (int c = 0; c < CLASSES; c++) {
+              scores[c] = (float) p[c];
+              double y = java.util.Arrays.binarySearch(video.labels(), c) >= 0 ? 1 : 0;
+              loss -= y * Math.log(p[c] + 1e-5) + (1 - y) * Math.log(1 - p[c] + 1e-5);
+            }
+            metrics.addScores(video.labels(), scores);
+            lossSum += loss;
+            labelled++;
+          }
+        }
+      }
+    }
+    return new Expected(metrics.result(false), lossSum / labelled);
+  }
+
+  private static JsonNode read(Path file) throws Exception {
+    return new ObjectMapper().readTree(file.toFile());
+  }
+}
