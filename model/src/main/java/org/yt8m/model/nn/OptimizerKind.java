@@ -18,42 +18,41 @@ import org.tensorflow.types.TFloat32;
  * schedule. Slots are ordinary variables, so checkpoints carry the optimizer's state.
  */
 public enum OptimizerKind {
-  /** Adam with TF's defaults: β1 0.9, β2 0.999, ε 1e-8. */
+  /** Adam with TF's defaults: β1 0.9, β2 0.999, ε 1e-8; the β powers are shared state. */
   ADAM("AdamOptimizer", "Adam") {
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+
     @Override
-    Op apply(Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients,
-        Operand<TFloat32> learningRate) {
-      float beta1 = 0.9f;
-      float beta2 = 0.999f;
-      Variable<TFloat32> beta1Power = tf.withName("adam_beta1_power").variable(
-          tf.withInitScope().constant(beta1));
-      Variable<TFloat32> beta2Power = tf.withName("adam_beta2_power").variable(
-          tf.withInitScope().constant(beta2));
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < variables.size(); i++) {
-        Variable<TFloat32> variable = variables.get(i);
-        updates.add(tf.train.applyAdam(variable, slot(tf, variable, "adam_m", 0f),
-            slot(tf, variable, "adam_v", 0f), beta1Power, beta2Power, learningRate,
-            tf.constant(beta1), tf.constant(beta2), tf.constant(1e-8f), gradients.get(i)));
-      }
+    List<Variable<TFloat32>> shared(Ops tf) {
+      return List.of(
+          tf.withName("adam_beta1_power").variable(tf.withInitScope().constant(BETA1)),
+          tf.withName("adam_beta2_power").variable(tf.withInitScope().constant(BETA2)));
+    }
+
+    @Override
+    Op update(Ops tf, Variable<TFloat32> variable, Operand<TFloat32> gradient,
+        Operand<TFloat32> learningRate, List<Variable<TFloat32>> shared) {
+      return tf.train.applyAdam(variable, slot(tf, variable, "adam_m", 0f),
+          slot(tf, variable, "adam_v", 0f), shared.get(0), shared.get(1), learningRate,
+          tf.constant(BETA1), tf.constant(BETA2), tf.constant(1e-8f), gradient);
+    }
+
+    @Override
+    Op finish(Ops tf, List<Op> updates, List<Variable<TFloat32>> shared) {
       Ops after = tf.withControlDependencies(updates);
       return tf.withControlDependencies(List.of(
-          after.assign(beta1Power, after.math.mul(beta1Power, after.constant(beta1))),
-          after.assign(beta2Power, after.math.mul(beta2Power, after.constant(beta2)))))
+          after.assign(shared.get(0), after.math.mul(shared.get(0), after.constant(BETA1))),
+          after.assign(shared.get(1), after.math.mul(shared.get(1), after.constant(BETA2)))))
           .noOp();
     }
   },
   /** Plain gradient descent. */
   SGD("GradientDescentOptimizer", "SGD") {
     @Override
-    Op apply(Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients,
-        Operand<TFloat32> learningRate) {
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < variables.size(); i++) {
-        updates.add(tf.train.applyGradientDescent(variables.get(i), learningRate,
-            gradients.get(i)));
-      }
-      return tf.withControlDependencies(updates).noOp();
+    Op update(Ops tf, Variable<TFloat32> variable, Operand<TFloat32> gradient,
+        Operand<TFloat32> learningRate, List<Variable<TFloat32>> shared) {
+      return tf.train.applyGradientDescent(variable, learningRate, gradient);
     }
   },
   /**
@@ -62,29 +61,19 @@ public enum OptimizerKind {
    */
   MOMENTUM("MomentumOptimizer", "Momentum") {
     @Override
-    Op apply(Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients,
-        Operand<TFloat32> learningRate) {
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < variables.size(); i++) {
-        Variable<TFloat32> variable = variables.get(i);
-        updates.add(tf.train.applyMomentum(variable, slot(tf, variable, "momentum", 0f),
-            learningRate, gradients.get(i), tf.constant(0.9f)));
-      }
-      return tf.withControlDependencies(updates).noOp();
+    Op update(Ops tf, Variable<TFloat32> variable, Operand<TFloat32> gradient,
+        Operand<TFloat32> learningRate, List<Variable<TFloat32>> shared) {
+      return tf.train.applyMomentum(variable, slot(tf, variable, "momentum", 0f), learningRate,
+          gradient, tf.constant(0.9f));
     }
   },
   /** Adagrad with TF1's initial accumulator 0.1. */
   ADAGRAD("AdagradOptimizer", "Adagrad") {
     @Override
-    Op apply(Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients,
-        Operand<TFloat32> learningRate) {
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < variables.size(); i++) {
-        Variable<TFloat32> variable = variables.get(i);
-        updates.add(tf.train.applyAdagrad(variable, slot(tf, variable, "adagrad", 0.1f),
-            learningRate, gradients.get(i)));
-      }
-      return tf.withControlDependencies(updates).noOp();
+    Op update(Ops tf, Variable<TFloat32> variable, Operand<TFloat32> gradient,
+        Operand<TFloat32> learningRate, List<Variable<TFloat32>> shared) {
+      return tf.train.applyAdagrad(variable, slot(tf, variable, "adagrad", 0.1f), learningRate,
+          gradient);
     }
   };
 
@@ -114,8 +103,29 @@ public enum OptimizerKind {
   }
 
   /** One step: every variable moved by its gradient at {@code learningRate}. */
-  abstract Op apply(Ops tf, List<Variable<TFloat32>> variables,
-      List<Operand<TFloat32>> gradients, Operand<TFloat32> learningRate);
+  final Op apply(Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients,
+      Operand<TFloat32> learningRate) {
+    List<Variable<TFloat32>> shared = shared(tf);
+    List<Op> updates = new ArrayList<>(variables.size());
+    for (int i = 0; i < variables.size(); i++) {
+      updates.add(update(tf, variables.get(i), gradients.get(i), learningRate, shared));
+    }
+    return finish(tf, updates, shared);
+  }
+
+  /** State the updates of all variables share (none but Adam's). */
+  List<Variable<TFloat32>> shared(Ops tf) {
+    return List.of();
+  }
+
+  /** One variable's update. */
+  abstract Op update(Ops tf, Variable<TFloat32> variable, Operand<TFloat32> gradient,
+      Operand<TFloat32> learningRate, List<Variable<TFloat32>> shared);
+
+  /** The step's op, after every update. */
+  Op finish(Ops tf, List<Op> updates, List<Variable<TFloat32>> shared) {
+    return tf.withControlDependencies(updates).noOp();
+  }
 
   /** A per-variable slot named after the variable, starting at {@code value}. */
   private static Variable<TFloat32> slot(Ops tf, Variable<TFloat32> variable, String name,

@@ -1,11 +1,8 @@
 package org.yt8m.pipelines.launcher;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code yt8m train} through the launcher, spelled with the starter's flags. */
-class TrainLauncherTest {
+class TrainLauncherTest extends LauncherTestBase {
   @TempDir
   static Path data;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   @BeforeAll
   static void generate() {
@@ -58,19 +53,5 @@ class TrainLauncherTest {
         "--trainDir=" + trainDir, "--model=NetVladModel"));
     assertTrue(stderr().contains("unknown model NetVladModel; the models are LogisticModel"),
         stderr());
-  }
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return Yt8m.run(args, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
-  }
-
-  private String stdout() {
-    return out.toString(UTF_8);
-  }
-
-  private String stderr() {
-    return err.toString(UTF_8);
   }
 }

@@ -1,14 +1,11 @@
 package org.yt8m.pipelines.launcher;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yt8m.pipelines.inspect.InspectOptions;
 
-class Yt8mTest {
+class Yt8mTest extends LauncherTestBase {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   @Test
   void helpListsTheCommands() {
@@ -59,11 +54,11 @@ class Yt8mTest {
   @Test
   void directRunnerChecksAreOffUnlessAsked() {
     DirectOptions defaults = Yt8m.parse(Command.INSPECT, List.of("--inputPattern=x"),
-        new PrintStream(err)).as(DirectOptions.class);
+        err()).as(DirectOptions.class);
     assertFalse(defaults.isEnforceImmutability());
     assertFalse(defaults.isEnforceEncodability());
     DirectOptions asked = Yt8m.parse(Command.INSPECT,
-        List.of("--inputPattern=x", "--enforceImmutability=true"), new PrintStream(err))
+        List.of("--inputPattern=x", "--enforceImmutability=true"), err())
         .as(DirectOptions.class);
     assertTrue(asked.isEnforceImmutability());
     assertEquals(List.of("--runner=DataflowRunner"),
@@ -73,7 +68,7 @@ class Yt8mTest {
   @Test
   void starterSpellingsReachTheOptions() {
     InspectOptions options = Yt8m.parse(Command.INSPECT, List.of("--input_pattern=x",
-        "--frame_features=True", "--num_readers=4"), new PrintStream(err))
+        "--frame_features=True", "--num_readers=4"), err())
         .as(InspectOptions.class);
     assertEquals("x", options.getInputPattern());
     assertTrue(options.getFrameFeatures());
@@ -167,19 +162,5 @@ class Yt8mTest {
     assertEquals(Yt8m.FAILED, run("inspect", "--inputPattern=" + dir.resolve("none*")));
     assertEquals("yt8m inspect: error: --inputPattern=" + dir.resolve("none*")
         + " matches no file\n", stderr());
-  }
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return Yt8m.run(args, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
-  }
-
-  private String stdout() {
-    return out.toString(UTF_8);
-  }
-
-  private String stderr() {
-    return err.toString(UTF_8);
   }
 }
