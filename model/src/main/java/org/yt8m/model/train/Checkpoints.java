@@ -21,14 +21,16 @@ import org.tensorflow.Session;
  * <p>{@code Session.save} is not atomic, so a checkpoint is saved to local scratch, copied in
  * under its new prefix, and only then named by the pointer, which is written whole. A crash at
  * any point leaves the pointer on the previous complete checkpoint. The newest
- * {@value #KEEP} are kept, as TF's Saver does by default.
+ * {@value #KEEP} are kept, as TF's Saver does by default. A pointer TF1's Saver wrote (with
+ * absolute paths, as the starter's train.py leaves) is read too.
  */
 public final class Checkpoints {
   public static final String POINTER = "checkpoint";
   static final int KEEP = 5;
   private static final String PREFIX = "model.ckpt-";
   private static final Pattern POINTER_LINE =
-      Pattern.compile("(all_)?model_checkpoint_paths?: \"" + PREFIX + "(\\d+)\"");
+      Pattern.compile("(all_)?model_checkpoint_paths?: \"(?:[^\"]*/)?" + PREFIX
+          + "(\\d+)\"");
 
   private final TrainDir dir;
   private final Path scratch;
@@ -37,6 +39,11 @@ public final class Checkpoints {
   public Checkpoints(TrainDir dir, Path scratch) {
     this.dir = dir;
     this.scratch = scratch;
+  }
+
+  /** Forgets every checkpoint: the pointer goes, so nothing resumes from the old model. */
+  public void forget() throws IOException {
+    dir.delete(POINTER);
   }
 
   /** The step of the checkpoint the pointer names, if any. */

@@ -52,6 +52,8 @@ public final class Exports {
       SavedModelBundle.exporter(staging.toString()).withTags(ServingSignature.TAG)
           .withSession(session).withSignatures(signatures.toArray(Signature[]::new)).export();
       String target = DIRECTORY + "/" + name(step);
+      // An export of this step from a replaced model (--startNewModel) is incomplete from now on.
+      dir.delete(target + "/" + ModelFlags.FILE_NAME);
       for (Path file : Checkpoints.files(staging)) {
         dir.upload(file, target + "/" + staging.relativize(file).toString().replace('\\', '/'));
       }

@@ -99,6 +99,9 @@ public final class Trainer {
     try (Graph g = new Graph()) {
       TrainingGraph graph = new TrainingGraph(g, spec);
       try (Session session = new Session(g)) {
+        if (settings.startNewModel()) {
+          checkpoints.forget();
+        }
         long firstStep = start(session, graph, checkpoints);
         events.pull();
         int dropped = EventLogs.truncateAfter(events.path(), firstStep);

@@ -182,6 +182,15 @@ class TrainerTest {
   }
 
   @Test
+  void readsThePointerTf1SaverWritesWithAbsolutePaths(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>());
+    Files.writeString(trainDir.resolve("checkpoint"), "model_checkpoint_path: \"gs://bucket/run/"
+        + "model.ckpt-4\"\nall_model_checkpoint_paths: \"gs://bucket/run/model.ckpt-4\"\n");
+    assertEquals(4, train(trainDir, flags("LogisticModel"), settings(6, false),
+        new ArrayList<>()).firstStep());
+  }
+
+  @Test
   void aPointerToMissingFilesNamesThem(@TempDir Path trainDir) throws Exception {
     train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
     Files.writeString(trainDir.resolve("checkpoint"),

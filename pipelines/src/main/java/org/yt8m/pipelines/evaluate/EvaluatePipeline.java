@@ -86,6 +86,10 @@ public final class EvaluatePipeline {
     validate(options);
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     if (options.getTrainDir() != null) {
+      if (options.getOnlyNew() && options.getOutputDir() != null) {
+        throw new IllegalArgumentException("--onlyNew tells evaluated exports by "
+            + "trainDir/eval/step_N/metrics.json: leave --outputDir out");
+      }
       Optional<ModelVersion> version = chooseModel(options);
       if (version.isEmpty()) {
         out.println("nothing to evaluate: every export in " + options.getTrainDir()

@@ -43,7 +43,11 @@ final class EvaluationHistory {
       }
     }
     String history = dir.readString(HISTORY_FILE).orElse("");
-    dir.writeString(HISTORY_FILE, history + JSON.writeValueAsString(line) + "\n");
+    String entry = JSON.writeValueAsString(line);
+    if (history.lines().anyMatch(entry::equals)) {
+      return; // a retried step of the same evaluation: recorded already
+    }
+    dir.writeString(HISTORY_FILE, history + entry + "\n");
     logEvent(dir, version.step(), metrics);
   }
 

@@ -111,6 +111,13 @@ class EvaluateModelTest {
   }
 
   @Test
+  void onlyNewKeepsItsResultsWhereItLooksForThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> evaluate("--onlyNew", "--outputDir=" + dir.resolve("elsewhere")));
+    assertTrue(e.getMessage().contains("leave --outputDir out"), e.getMessage());
+  }
+
+  @Test
   void aReaderFlagContradictingTheModelIsAnError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> evaluate("--numClasses=3862"));
