@@ -18,15 +18,19 @@ import org.tensorflow.proto.GPUOptions;
  *
  * <p>GPU memory is allocated as needed ({@code gpu_options.allow_growth}): by default TensorFlow
  * takes nearly all of a GPU's memory with its first session, starving anything else on the
- * device. Ops without a GPU kernel run on the CPU ({@code allow_soft_placement}). The GPU build
- * (Maven profile {@code gpu}) on a machine without CUDA runs everything on the CPU; the first
- * model loaded in a JVM logs one line saying which device scores.
+ * device. Ops without a GPU kernel run on the CPU ({@code allow_soft_placement}). TensorFlow's
+ * thread pools wait for work without spinning ({@code disable_thread_spinning}): between two
+ * runs the JVM decodes and formats records on the same cores, and spinning threads take those
+ * cycles (see docs/BENCHMARKS.md). The GPU build (Maven profile {@code gpu}) on a machine
+ * without CUDA runs everything on the CPU; the first model loaded in a JVM logs one line saying
+ * which device scores.
  */
 public final class SessionSettings {
   private static final Logger LOG = Logger.getLogger(SessionSettings.class.getName());
   private static final ConfigProto CONFIG = ConfigProto.newBuilder()
       .setAllowSoftPlacement(true)
       .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+      .setExperimental(ConfigProto.Experimental.newBuilder().setDisableThreadSpinning(true))
       .build();
   private static Boolean gpu; // guarded by SessionSettings.class
 

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class SessionSettingsTest {
-  /** TensorFlow must not take a whole GPU, and ops without a GPU kernel must still run. */
+  /**
+   * TensorFlow must not take a whole GPU, ops without a GPU kernel must still run, and idle
+   * TensorFlow threads must leave the cores to the JVM.
+   */
   @Test
-  void gpuMemoryGrowsAsNeededAndPlacementIsSoft() {
+  void gpuMemoryGrowsAsNeededPlacementIsSoftAndThreadsDoNotSpin() {
     assertTrue(SessionSettings.config().getGpuOptions().getAllowGrowth());
     assertTrue(SessionSettings.config().getAllowSoftPlacement());
+    assertTrue(SessionSettings.config().getExperimental().getDisableThreadSpinning());
   }
 
   /** The probe answers (false on the CPU build, whatever the machine) and keeps its answer. */

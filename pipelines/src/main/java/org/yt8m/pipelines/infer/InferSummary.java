@@ -43,7 +43,7 @@ final class InferSummary {
             counter(metrics, Yt8mIO.class, "records_read") - deadLetters)
         : String.format(Locale.ROOT, "%,d videos", scored);
     out.printf(Locale.ROOT, "scored %s with %s (%s) in %,d batches of %.0f videos (mean), "
-            + "%.0f ms each; model loads: %d, %.0f ms each%n", what, model.flags().model(),
+            + "%,.0f ms each; model loads: %d, %,.0f ms each%n", what, model.flags().model(),
         model, batches.getCount(), mean(batches), mean(latency), loads.getCount(),
         mean(loads));
     Map<String, Long> reasons = reasons(metrics);
