@@ -1,5 +1,7 @@
 package org.yt8m.model.train;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +70,7 @@ public final class Checkpoints {
       dir.writeString(POINTER, pointer(kept));
       deleteUnlisted(kept);
     } finally {
-      deleteRecursively(staging);
+      MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
     }
   }
 
@@ -90,7 +92,7 @@ public final class Checkpoints {
       }
       session.restore(staging.resolve(prefix).toString());
     } finally {
-      deleteRecursively(staging);
+      MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
     }
   }
 
@@ -137,14 +139,4 @@ public final class Checkpoints {
     }
   }
 
-  static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(directory)) {
-      for (Path path : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
 }

@@ -1,5 +1,7 @@
 package org.yt8m.model.train;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,6 @@ public final class Exports {
   public void export(Session session, List<Signature> signatures, ModelFlags flags, long step,
       Path scratch) throws IOException {
     Path staging = scratch.resolve("export-" + step);
-    Checkpoints.deleteRecursively(staging);
     Files.createDirectories(staging.getParent());
     try {
       SavedModelBundle.exporter(staging.toString()).withTags(ServingSignature.TAG)
@@ -60,7 +61,9 @@ public final class Exports {
       dir.writeString(target + "/" + ModelFlags.FILE_NAME, flags.toJson());
       dir.writeString(LATEST, name(step) + "\n");
     } finally {
-      Checkpoints.deleteRecursively(staging);
+      if (Files.exists(staging)) {
+        MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.yt8m.model.nn.LabelLoss;
 import org.yt8m.model.nn.ModelConfig;
 import org.yt8m.model.nn.Models;
 import org.yt8m.model.record.FeatureSpec;
@@ -27,6 +28,7 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ModelFlags {
+    LabelLoss.byName(labelLoss);
     Models kind = Models.byName(model);
     if (kind.frameLevel() != frameFeatures) {
       throw new IllegalArgumentException(model + " is a "

@@ -1,5 +1,7 @@
 package org.yt8m.model.train;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +75,7 @@ public final class Trainer {
     try {
       return train(scratch);
     } finally {
-      Checkpoints.deleteRecursively(scratch);
+      MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
     }
   }
 

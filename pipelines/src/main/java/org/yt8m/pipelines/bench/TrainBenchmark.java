@@ -1,5 +1,7 @@
 package org.yt8m.pipelines.bench;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -162,11 +164,7 @@ public final class TrainBenchmark {
   private static double together(Path trainDir, TrainingGraph.Spec spec, ModelFlags flags,
       List<ShardSource> shards, int steps) throws Exception {
     if (Files.exists(trainDir)) {
-      try (var walk = Files.walk(trainDir)) {
-        for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-          Files.delete(p);
-        }
-      }
+      MoreFiles.deleteRecursively(trainDir, RecursiveDeleteOption.ALLOW_INSECURE);
     }
     long[] marks = new long[2];
     new Trainer(TrainDir.local(trainDir), flags, spec, new TrainerSettings(0, 2L * steps,

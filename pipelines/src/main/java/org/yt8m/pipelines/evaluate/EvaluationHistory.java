@@ -3,6 +3,8 @@ package org.yt8m.pipelines.evaluate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,12 +75,7 @@ final class EvaluationHistory {
       }
     } finally {
       if (local.isEmpty()) {
-        try (var files = Files.list(eventDir)) {
-          for (Path file : files.toList()) {
-            Files.delete(file);
-          }
-        }
-        Files.delete(eventDir);
+        MoreFiles.deleteRecursively(eventDir, RecursiveDeleteOption.ALLOW_INSECURE);
       }
     }
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +19,8 @@ import org.yt8m.transforms.shuffle.ShuffleIntoShards;
  * made (snake_case keys; the reader flags in the starter's flag form, as
  * {@code model_flags.json} has them), and the one-line summary {@code yt8m prepare} prints.
  */
-final class PrepareManifest {
-  static final String FILE = "manifest.json";
+public final class PrepareManifest {
+  public static final String FILE = "manifest.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,6 +60,28 @@ final class PrepareManifest {
     json.put("invalid_records", deadLetters.total());
     json.setAll(deadLetters.toJson());
     return json;
+  }
+
+  /**
+   * The records in the shards {@code shardNames} (file names in the manifest's directory)
+   * according to {@code manifest}, or 0 when one of them is not a shard it lists.
+   */
+  public static long recordsIn(JsonNode manifest, Collection<String> shardNames) {
+    JsonNode names = manifest.path("shards");
+    JsonNode sizes = manifest.path("records_per_shard");
+    Map<String, Long> records = new HashMap<>();
+    for (int i = 0; i < names.size() && i < sizes.size(); i++) {
+      records.put(names.get(i).asText(), sizes.get(i).asLong());
+    }
+    long total = 0;
+    for (String name : shardNames) {
+      Long count = records.get(name);
+      if (count == null) {
+        return 0;
+      }
+      total += count;
+    }
+    return total;
   }
 
   /** One line: what was written where, and what was left out. */

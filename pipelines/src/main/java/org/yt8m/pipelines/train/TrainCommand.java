@@ -1,8 +1,12 @@
 package org.yt8m.pipelines.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.yt8m.model.nn.LabelLoss;
@@ -16,6 +20,7 @@ import org.yt8m.model.train.TrainerSettings;
 import org.yt8m.model.train.TrainingResult;
 import org.yt8m.model.train.input.ShardSource;
 import org.yt8m.pipelines.Readers;
+import org.yt8m.pipelines.prepare.PrepareManifest;
 import org.yt8m.transforms.io.FileSystemsShards;
 import org.yt8m.transforms.io.FileSystemsTrainDir;
 
@@ -47,10 +52,34 @@ public final class TrainCommand {
     out.printf(Locale.ROOT, "training %s on %d shard%s matching %s%n", flags.model(),
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
     TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir()), flags,
-        spec, settings, shards, 0, out::println).run();
+        spec, settings, shards, preparedRecords(shards), out::println).run();
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
     return result;
+  }
+
+  /**
+   * The records in {@code shards} when they are shards of one {@code yt8m prepare} run, whose
+   * manifest counts them (for the ETA); 0 when unknown.
+   */
+  static long preparedRecords(List<ShardSource> shards) throws IOException {
+    String first = shards.get(0).name();
+    int slash = first.lastIndexOf('/');
+    if (slash < 0) {
+      return 0;
+    }
+    String directory = first.substring(0, slash);
+    List<String> names = new ArrayList<>();
+    for (ShardSource shard : shards) {
+      if (!shard.name().startsWith(directory + "/")) {
+        return 0;
+      }
+      names.add(shard.name().substring(directory.length() + 1));
+    }
+    Optional<String> manifest = FileSystemsTrainDir.of(directory)
+        .readString(PrepareManifest.FILE);
+    return manifest.isEmpty() ? 0
+        : PrepareManifest.recordsIn(new ObjectMapper().readTree(manifest.get()), names);
   }
 
   /** What model_flags.json records for this run. */
@@ -61,7 +90,6 @@ public final class TrainCommand {
         options.getDbofPoolingMethod(), options.getDbofActivation(),
         options.getVideoLevelClassifierModel(), options.getLstmCells(),
         options.getLstmLayers(), options.getMaxFrames());
-    LabelLoss.byName(options.getLabelLoss());
     return new ModelFlags(options.getModel(), Readers.features(options),
         options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
   }

@@ -40,6 +40,21 @@ class TrainLauncherTest extends LauncherTestBase {
   }
 
   @Test
+  void preparedShardsGiveTheEtaItsEnd(@TempDir Path work) {
+    assertEquals(Yt8m.OK, run("prepare", "--trainDataPattern=" + data + "/train*.tfrecord",
+        "--outputDir=" + work.resolve("prepared"), "--numShards=2", "--numClasses=20"),
+        stderr());
+    assertEquals(Yt8m.OK, run("train", "--trainDataPattern=" + work.resolve("prepared")
+        + "/prepared-*.tfrecord", "--trainDir=" + work.resolve("train"), "--numClasses=20",
+        "--batchSize=64", "--numEpochs=1", "--logEverySteps=2"), stderr());
+    // 256 records, one epoch, batches of 64: four steps, so the ETA at step 2 is known.
+    String progress = stdout().lines().filter(l -> l.startsWith("step 2 |")).findFirst()
+        .orElseThrow();
+    assertTrue(progress.matches(".*\\| ETA \\d+:\\d\\d:\\d\\d"), progress);
+    assertTrue(stdout().contains("done: global step 4"), stdout());
+  }
+
+  @Test
   void aFrameLevelModelNeedsFrameFeatures(@TempDir Path trainDir) {
     assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*",
         "--trainDir=" + trainDir, "--model=DbofModel"));

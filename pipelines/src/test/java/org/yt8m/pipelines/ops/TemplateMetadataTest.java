@@ -285,34 +285,23 @@ class TemplateMetadataTest {
         .getEnclosingClass() == Default.class);
   }
 
-  /** The value of a @Default.String/Integer/Long/Boolean/Double/Float/Enum/..., as text. */
+  /**
+   * The value of a literal @Default (String, Integer, Long, Boolean, Double, Float, Enum, ...)
+   * as text; none for @Default.InstanceFactory and @Default.Class, whose value is a class.
+   */
   private static Optional<String> literalDefault(Method getter) {
     for (Annotation annotation : getter.getAnnotations()) {
-      Object value;
-      if (annotation instanceof Default.String d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Integer d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Long d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Boolean d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Double d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Float d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Short d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Byte d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Character d) {
-        value = d.value();
-      } else if (annotation instanceof Default.Enum d) {
-        value = d.value();
-      } else {
+      if (annotation.annotationType().getEnclosingClass() != Default.class) {
         continue;
       }
-      return Optional.of(String.valueOf(value));
+      try {
+        Object value = annotation.annotationType().getMethod("value").invoke(annotation);
+        if (!(value instanceof Class<?>)) {
+          return Optional.of(String.valueOf(value));
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(annotation + " has no value()", e);
+      }
     }
     return Optional.empty();
   }
