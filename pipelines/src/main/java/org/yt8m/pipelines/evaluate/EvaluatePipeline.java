@@ -50,7 +50,7 @@ import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.EvaluateVideos;
-import org.yt8m.transforms.eval.JoinLabels;
+import org.yt8m.transforms.eval.JoinAndEvaluate;
 import org.yt8m.transforms.eval.KeyLabels;
 import org.yt8m.transforms.eval.PredictionsCsv;
 import org.yt8m.transforms.eval.RankedPredictions;
@@ -234,11 +234,11 @@ public final class EvaluatePipeline {
       labels = shards.records().apply("KeyLabels", KeyLabels.create());
       invalidRecords = shards.deadLetters();
     }
-    JoinLabels.Result joined = labels.apply("JoinPredictions",
-        JoinLabels.with(predictions.records()));
-    PCollection<EvaluationMetrics> metrics = joined.videos().apply("Evaluate",
-        EvaluateVideos.withNumClasses(options.getNumClasses()).withTopK(options.getTopK())
-            .withMapOverAllClasses(options.getMapOverAllClasses()));
+    JoinAndEvaluate.Result joined = labels.apply("JoinAndEvaluate", JoinAndEvaluate.of(
+        predictions.records(), EvaluateVideos.withNumClasses(options.getNumClasses())
+            .withTopK(options.getTopK())
+            .withMapOverAllClasses(options.getMapOverAllClasses())));
+    PCollection<EvaluationMetrics> metrics = joined.metrics();
 
     PCollectionView<Map<String, Long>> counts = countsView(PCollectionList.of(joined.counts()),
         PCollectionList.of(predictions.deadLetters()).and(joined.deadLetters())

@@ -10,9 +10,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -25,7 +23,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -122,42 +119,52 @@ public final class EvaluateVideos
 
   @Override
   public PCollection<EvaluationMetrics> expand(PCollection<VideoPredictions> videos) {
+    validate(videos);
+    PCollectionTuple partials = videos.apply("ScoreVideos", ParDo.of(new ScoreVideosFn(this))
+        .withOutputTags(BundleCounts.COUNTS, TupleTagList.of(BundleCounts.TOTALS)));
+    return BundleCounts.partialsOf(partials).apply("CombineCounts", combinePartials());
+  }
+
+  /** Checks the settings, and that {@code input} is in the global window. */
+  void validate(PCollection<?> input) {
     checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
     checkArgument(topK > 0, "topK must be positive, got %s", topK);
     checkArgument(classBucketBits >= 0 && classBucketBits < 32 && gapBucketBits >= 0
         && gapBucketBits < 32, "bucket bits must lie in [0, 31]: %s, %s", classBucketBits,
         gapBucketBits);
     checkArgument(groups > 0, "groups must be positive, got %s", groups);
-    checkArgument(videos.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
-        "EvaluateVideos needs its input in the global window");
+    checkArgument(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
+        "evaluation needs its input in the global window");
+  }
 
-    TupleTag<KV<Integer, KeyedCounts>> countsTag = new TupleTag<>() {};
-    TupleTag<VideoTotals> totalsTag = new TupleTag<>() {};
-    PCollectionTuple scored = videos.apply("ScoreVideos",
-        ParDo.of(new ScoreVideosFn(this, countsTag, totalsTag))
-            .withOutputTags(countsTag, TupleTagList.of(totalsTag)));
+  /**
+   * The transform that turns the {@link BundleCounts} of all bundles
+   * ({@link BundleCounts#partialsOf}) into the metrics: for DoFns that evaluate videos as a
+   * step of their own work (a join, scoring with a model) instead of taking
+   * {@link VideoPredictions}.
+   */
+  CombinePartials combinePartials() {
+    return new CombinePartials(this);
+  }
 
-    PCollection<KV<Integer, KeyedCounts>> counts = scored.get(countsTag)
-        .setCoder(KvCoder.of(VarIntCoder.of(), KeyedCounts.Coder.of()))
-        .apply("CombineCounts", Combine.perKey(
-            AccumulatorFn.<KeyedCounts, KeyedCounts>of(KeyedCounts::new,
-                KeyedCounts.Coder.of())));
-    PCollectionView<BucketTable> table = counts
-        .apply("SummarizeBuckets", ParDo.of(new SummarizeFn()))
-        .setCoder(BucketSummary.Coder.of())
-        .apply("TabulateBuckets", Combine.globally(new BucketTableFn()).asSingletonView());
-    PCollectionView<List<BucketSummary>> parts = counts
-        .apply("BucketParts", ParDo.of(new BucketPartFn())
-            .withSideInput(BucketPartFn.TABLE, table))
-        .setCoder(BucketSummary.Coder.of())
-        .apply("CollectParts", View.asList());
-    return scored.get(totalsTag).setCoder(VideoTotals.Coder.of())
-        .apply("CombineTotals", Combine.globally(AccumulatorFn.<VideoTotals, VideoTotals>of(
-            () -> new VideoTotals(numClasses), VideoTotals.Coder.of())))
-        .apply("ComputeMetrics", ParDo.of(new ComputeMetricsFn(numClasses, mapOverAllClasses,
-            gapBucketBits))
-            .withSideInput(ComputeMetricsFn.PARTS, parts))
-        .setCoder(EvaluationMetricsCoder.of());
+  int numClasses() {
+    return numClasses;
+  }
+
+  int topK() {
+    return topK;
+  }
+
+  int classBucketBits() {
+    return classBucketBits;
+  }
+
+  int gapBucketBits() {
+    return gapBucketBits;
+  }
+
+  int groups() {
+    return groups;
   }
 
   @Override
@@ -172,63 +179,71 @@ public final class EvaluateVideos
         .add(DisplayData.item("groups", groups).withLabel("Combine groups"));
   }
 
+  /**
+   * Merges the bundles' counts per combine group and computes the metrics: the part of the
+   * evaluation after {@link BundleCounts}.
+   */
+  static final class CombinePartials
+      extends PTransform<PCollectionTuple, PCollection<EvaluationMetrics>> {
+    private static final long serialVersionUID = 1L;
+    private final EvaluateVideos spec;
+
+    private CombinePartials(EvaluateVideos spec) {
+      this.spec = spec;
+    }
+
+    @Override
+    public PCollection<EvaluationMetrics> expand(PCollectionTuple partials) {
+      PCollection<KV<Integer, KeyedCounts>> counts = partials.get(BundleCounts.COUNTS)
+          .apply("CombineCounts", Combine.perKey(
+              AccumulatorFn.<KeyedCounts, KeyedCounts>of(KeyedCounts::new,
+                  KeyedCounts.Coder.of())));
+      PCollectionView<BucketTable> table = counts
+          .apply("SummarizeBuckets", ParDo.of(new SummarizeFn()))
+          .setCoder(BucketSummary.Coder.of())
+          .apply("TabulateBuckets", Combine.globally(new BucketTableFn()).asSingletonView());
+      PCollectionView<List<BucketSummary>> parts = counts
+          .apply("BucketParts", ParDo.of(new BucketPartFn())
+              .withSideInput(BucketPartFn.TABLE, table))
+          .setCoder(BucketSummary.Coder.of())
+          .apply("CollectParts", View.asList());
+      int numClasses = spec.numClasses;
+      return partials.get(BundleCounts.TOTALS)
+          .apply("CombineTotals", Combine.globally(AccumulatorFn.<VideoTotals, VideoTotals>of(
+              () -> new VideoTotals(numClasses), VideoTotals.Coder.of())))
+          .apply("ComputeMetrics", ParDo.of(new ComputeMetricsFn(numClasses,
+              spec.mapOverAllClasses, spec.gapBucketBits))
+              .withSideInput(ComputeMetricsFn.PARTS, parts))
+          .setCoder(EvaluationMetricsCoder.of());
+    }
+  }
+
   /** Per video: totals and top-k counts, pre-aggregated per bundle. */
   private static final class ScoreVideosFn
       extends DoFn<VideoPredictions, KV<Integer, KeyedCounts>> {
     private static final long serialVersionUID = 1L;
     private final EvaluateVideos spec;
-    private final TupleTag<KV<Integer, KeyedCounts>> countsTag;
-    private final TupleTag<VideoTotals> totalsTag;
-    private transient Map<Integer, KeyedCounts> counts;
-    private transient VideoTotals totals;
+    private transient BundleCounts counts;
 
     /** Takes the (immutable, serializable) transform as its configuration. */
-    ScoreVideosFn(EvaluateVideos spec, TupleTag<KV<Integer, KeyedCounts>> countsTag,
-        TupleTag<VideoTotals> totalsTag) {
+    ScoreVideosFn(EvaluateVideos spec) {
       this.spec = spec;
-      this.countsTag = countsTag;
-      this.totalsTag = totalsTag;
     }
 
     @StartBundle
     public void startBundle() {
-      counts = new HashMap<>();
-      totals = new VideoTotals(spec.numClasses);
+      counts = new BundleCounts(spec);
     }
 
     @ProcessElement
     public void process(@Element VideoPredictions video) {
-      for (int label : video.labels()) {
-        checkArgument(label >= 0 && label < spec.numClasses,
-            "video %s: label %s out of range [0, %s)", video.id(), label, spec.numClasses);
-      }
-      totals.add(video);
-      for (int i = 0; i < Math.min(spec.topK, video.ranked().length); i++) {
-        int c = video.ranked()[i];
-        checkArgument(c >= 0 && c < spec.numClasses, "video %s: class %s out of range [0, %s)",
-            video.id(), c, spec.numClasses);
-        float score = video.scores()[i];
-        boolean positive = Arrays.binarySearch(video.labels(), c) >= 0;
-        add(ApKeys.key(c, ApKeys.bucket(score, spec.classBucketBits)), score, positive);
-        add(ApKeys.key(ApKeys.GAP, ApKeys.bucket(score, spec.gapBucketBits)), score, positive);
-      }
-    }
-
-    private void add(long key, float score, boolean positive) {
-      counts.computeIfAbsent(KeyedCounts.group(key, spec.groups), g -> new KeyedCounts())
-          .add(key, score, positive);
+      counts.add(video);
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<Integer, KeyedCounts> entry : counts.entrySet()) {
-        context.output(countsTag, KV.of(entry.getKey(), entry.getValue()),
-            GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-      }
-      context.output(totalsTag, totals, GlobalWindow.INSTANCE.maxTimestamp(),
-          GlobalWindow.INSTANCE);
+      counts.output(context);
       counts = null;
-      totals = null;
     }
   }
 

@@ -11,7 +11,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.coders.IntArrays;
 
-/** Each record's labels keyed by its video id: what {@link JoinLabels} joins on. */
+/** Each record's labels keyed by its video id: what {@link JoinAndEvaluate} joins on. */
 public final class KeyLabels<T extends Yt8mRecord>
     extends PTransform<PCollection<T>, PCollection<KV<String, int[]>>> {
   private static final long serialVersionUID = 1L;

@@ -25,8 +25,12 @@ final class KeyedCounts implements Mergeable<KeyedCounts> {
     return Math.floorMod(Long.hashCode(key * 0x9E3779B97F4A7C15L), groups);
   }
 
-  void add(long key, float score, boolean positive) {
-    counts.computeIfAbsent(key, k -> new ScoreCounts()).add(score, positive);
+  /** Takes {@code keyCounts} (not copied) as the counts of {@code key}, which it must lack. */
+  void put(long key, ScoreCounts keyCounts) {
+    ScoreCounts previous = counts.putIfAbsent(key, keyCounts);
+    if (previous != null) {
+      throw new IllegalStateException("key " + key + " already has counts");
+    }
   }
 
   @Override

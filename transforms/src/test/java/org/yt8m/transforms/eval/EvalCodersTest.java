@@ -28,7 +28,11 @@ class EvalCodersTest {
     for (int i = 0; i < 500; i++) {
       int target = random.nextInt(5) - 1;
       float score = (float) random.nextDouble(-1, 1);
-      counts.add(ApKeys.key(target, ApKeys.bucket(score, 12)), score, random.nextBoolean());
+      long key = ApKeys.key(target, ApKeys.bucket(score, 12));
+      if (!counts.counts().containsKey(key)) {
+        counts.put(key, new ScoreCounts());
+      }
+      counts.counts().get(key).add(score, random.nextBoolean());
     }
     KeyedCounts decoded = roundTrip(KeyedCounts.Coder.of(), counts);
     assertEquals(counts.counts(), decoded.counts());
