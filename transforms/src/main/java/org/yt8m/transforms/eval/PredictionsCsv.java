@@ -7,12 +7,14 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
@@ -25,6 +27,7 @@ import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.TextLines;
+import org.yt8m.transforms.io.TextLines.LineRange;
 
 /**
  * Reads predictions files in the starter code's inference format ({@code VideoId,
@@ -36,14 +39,15 @@ import org.yt8m.transforms.io.TextLines;
  * {@code missing_id}, {@code odd_token_count}, {@code bad_class}, {@code class_out_of_range},
  * {@code bad_score} (including NaN and Infinity), {@code duplicate_class}; each is counted as
  * {@code malformed_<reason>}. Pairs are re-ranked by score, not trusted in file order. A line 1
- * equal to the header is skipped.
+ * equal to the header is skipped. Large uncompressed files are parsed in line ranges in parallel
+ * ({@link Read#withRangeBytes}), each line still numbered from the start of its file.
  */
 public final class PredictionsCsv {
   private PredictionsCsv() {}
 
   /** Reads the predictions files matching {@code filepattern}. */
   public static Read read(String filepattern) {
-    return new Read(filepattern, 3862);
+    return new Read(filepattern, 3862, 4L << 20);
   }
 
   /** The read transform. */
@@ -52,21 +56,32 @@ public final class PredictionsCsv {
     private static final long serialVersionUID = 1L;
     private final String filepattern;
     private final int numClasses;
+    private final long rangeBytes;
 
-    private Read(String filepattern, int numClasses) {
+    private Read(String filepattern, int numClasses, long rangeBytes) {
       this.filepattern = filepattern;
       this.numClasses = numClasses;
+      this.rangeBytes = rangeBytes;
     }
 
     /** Classes must lie in {@code [0, numClasses)} (default 3862). */
     public Read withNumClasses(int numClasses) {
-      return new Read(filepattern, numClasses);
+      return new Read(filepattern, numClasses, rangeBytes);
+    }
+
+    /**
+     * Parses uncompressed files in ranges of about {@code rangeBytes} (default 4 MiB), in
+     * parallel: a predictions file is usually one large file.
+     */
+    public Read withRangeBytes(long rangeBytes) {
+      return new Read(filepattern, numClasses, rangeBytes);
     }
 
     @Override
     public ReadResult<KV<String, RankedPredictions>> expand(PBegin input) {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
+      checkArgument(rangeBytes > 0, "rangeBytes must be positive, got %s", rangeBytes);
       TupleTag<KV<String, RankedPredictions>> predictionsTag = new TupleTag<>() {};
       TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
       PCollectionTuple outputs = input
@@ -74,7 +89,10 @@ public final class PredictionsCsv {
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
           .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
-          .apply("ParseLines", ParDo.of(new ParseFileFn(numClasses, predictionsTag,
+          .apply("SplitFiles", ParDo.of(new SplitFileFn(rangeBytes)))
+          .setCoder(KvCoder.of(ReadableFileCoder.of(), LineRange.Coder.of()))
+          .apply("SpreadRanges", Reshuffle.viaRandomKey())
+          .apply("ParseLines", ParDo.of(new ParseRangeFn(numClasses, predictionsTag,
               deadLettersTag)).withOutputTags(predictionsTag, TupleTagList.of(deadLettersTag)));
       return ReadResult.of(input.getPipeline(), predictionsTag, outputs.get(predictionsTag)
               .setCoder(KvCoder.of(StringUtf8Coder.of(), RankedPredictions.Coder.of())),
@@ -85,12 +103,32 @@ public final class PredictionsCsv {
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder.add(DisplayData.item("filePattern", filepattern).withLabel("Predictions files"))
-          .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"));
+          .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"))
+          .add(DisplayData.item("rangeBytes", rangeBytes).withLabel("Bytes per parsed range"));
     }
   }
 
-  private static final class ParseFileFn
-      extends DoFn<FileIO.ReadableFile, KV<String, RankedPredictions>> {
+  /** Cuts each file into line ranges to parse in parallel. */
+  private static final class SplitFileFn
+      extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, LineRange>> {
+    private static final long serialVersionUID = 1L;
+    private final long rangeBytes;
+
+    SplitFileFn(long rangeBytes) {
+      this.rangeBytes = rangeBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file,
+        OutputReceiver<KV<FileIO.ReadableFile, LineRange>> out) throws IOException {
+      for (LineRange range : TextLines.split(file, rangeBytes)) {
+        out.output(KV.of(file, range));
+      }
+    }
+  }
+
+  private static final class ParseRangeFn
+      extends DoFn<KV<FileIO.ReadableFile, LineRange>, KV<String, RankedPredictions>> {
     private static final long serialVersionUID = 1L;
     private final int numClasses;
     private final TupleTag<KV<String, RankedPredictions>> predictionsTag;
@@ -98,7 +136,7 @@ public final class PredictionsCsv {
     private final Counter lines = Metrics.counter(PredictionsCsv.class, "prediction_lines");
     private transient PredictionLineParser parser;
 
-    ParseFileFn(int numClasses, TupleTag<KV<String, RankedPredictions>> predictionsTag,
+    ParseRangeFn(int numClasses, TupleTag<KV<String, RankedPredictions>> predictionsTag,
         TupleTag<DeadLetter> deadLettersTag) {
       this.numClasses = numClasses;
       this.predictionsTag = predictionsTag;
@@ -111,10 +149,11 @@ public final class PredictionsCsv {
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
-        throws IOException {
+    public void process(@Element KV<FileIO.ReadableFile, LineRange> range,
+        MultiOutputReceiver out) throws IOException {
+      FileIO.ReadableFile file = range.getKey();
       String name = file.getMetadata().resourceId().toString();
-      TextLines.forEach(file, PredictionLineParser.HEADER, (number, line) -> {
+      TextLines.forEach(file, range.getValue(), PredictionLineParser.HEADER, (number, line) -> {
         lines.inc();
         try {
           PredictionLineParser.Parsed parsed = parser.parse(line);

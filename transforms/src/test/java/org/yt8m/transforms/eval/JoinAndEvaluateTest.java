@@ -53,7 +53,8 @@ class JoinAndEvaluateTest {
         "twice,1 0.8"), UTF_8);
     Pipeline pipeline = TestPipelines.create();
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply(
-        PredictionsCsv.read(file.toString()).withNumClasses(5));
+        // Ranges of a line or two: each line still numbered from the start of the file.
+        PredictionsCsv.read(file.toString()).withNumClasses(5).withRangeBytes(10));
     PCollection<KV<String, int[]>> labels = pipeline.apply(Create.of(
         KV.of("ok", new int[] {1}),
         KV.of("bad", new int[] {2}), // its line is malformed: evaluated without predictions
