@@ -64,7 +64,7 @@ import org.yt8m.transforms.io.DeadLetter;
  * {@link BundleCounts}: the join moves a few batches per bundle and group instead of an element
  * per video, and no per-video element follows it. (A grouping key per video would also make one
  * tiny bundle per video on runners that bundle per key, as the DirectRunner does.) Each group
- * holds about {@code videos / groups} videos in memory, some 300 bytes each.
+ * holds about {@code videos / groups} videos in memory, some 500 bytes each.
  */
 public final class JoinAndEvaluate
     extends PTransform<PCollection<KV<String, int[]>>, JoinAndEvaluate.Result> {
