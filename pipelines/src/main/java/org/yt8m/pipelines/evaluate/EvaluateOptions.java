@@ -1,7 +1,9 @@
 package org.yt8m.pipelines.evaluate;
 
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.yt8m.pipelines.ReaderOptions;
 
@@ -43,6 +45,23 @@ public interface EvaluateOptions extends ReaderOptions {
   int getBatchSize();
 
   void setBatchSize(int batchSize);
+
+  @Description("With --predictions: the file's videos are joined with the shards' labels in "
+      + "this many groups by a hash of the id, joined and counted in parallel, each holding "
+      + "about videos / joinGroups videos (some 500 bytes each) in memory. Default: 4 on the "
+      + "DirectRunner (its grouping costs grow with the number of groups), 32 on other runners.")
+  @Default.InstanceFactory(JoinGroupsFactory.class)
+  int getJoinGroups();
+
+  void setJoinGroups(int joinGroups);
+
+  /** 4 groups on the DirectRunner, 32 elsewhere. */
+  class JoinGroupsFactory implements DefaultValueFactory<Integer> {
+    @Override
+    public Integer create(PipelineOptions options) {
+      return options.getRunner().getSimpleName().equals("DirectRunner") ? 4 : 32;
+    }
+  }
 
   @Description("Each video's top-k predictions count for GAP and per-class AP.")
   @Default.Integer(20)

@@ -237,7 +237,8 @@ public final class EvaluatePipeline {
     JoinAndEvaluate.Result joined = labels.apply("JoinAndEvaluate", JoinAndEvaluate.of(
         predictions.records(), EvaluateVideos.withNumClasses(options.getNumClasses())
             .withTopK(options.getTopK())
-            .withMapOverAllClasses(options.getMapOverAllClasses())));
+            .withMapOverAllClasses(options.getMapOverAllClasses()))
+            .withGroups(options.getJoinGroups()));
     PCollection<EvaluationMetrics> metrics = joined.metrics();
 
     PCollectionView<Map<String, Long>> counts = countsView(PCollectionList.of(joined.counts()),
@@ -343,6 +344,10 @@ public final class EvaluatePipeline {
     if (options.getBatchSize() <= 0) {
       throw new IllegalArgumentException("--batchSize must be positive, got "
           + options.getBatchSize());
+    }
+    if (options.getJoinGroups() <= 0) {
+      throw new IllegalArgumentException("--joinGroups must be positive, got "
+          + options.getJoinGroups());
     }
   }
 

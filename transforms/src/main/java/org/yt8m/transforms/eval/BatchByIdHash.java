@@ -12,7 +12,9 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -43,9 +45,18 @@ final class BatchByIdHash<V>
   }
 
   @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("groups", groups).withLabel("Id-hash groups"))
+        .add(DisplayData.item("batchSize", batchSize).withLabel("Elements per batch"));
+  }
+
+  @Override
   public PCollection<KV<Integer, List<KV<String, V>>>> expand(PCollection<KV<String, V>> input) {
     checkArgument(groups > 0 && batchSize > 0, "groups and batchSize must be positive: %s, %s",
         groups, batchSize);
+    checkArgument(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
+        "BatchByIdHash needs its input in the global window");
     return input.apply("Batch", ParDo.of(new BatchFn<V>(groups, batchSize)))
         .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(input.getCoder())));
   }

@@ -14,9 +14,7 @@ import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -28,7 +26,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.metrics.AveragePrecision;
 import org.yt8m.model.metrics.ClassAp;
@@ -122,7 +119,7 @@ public final class EvaluateVideos
     validate(videos);
     PCollectionTuple partials = videos.apply("ScoreVideos", ParDo.of(new ScoreVideosFn(this))
         .withOutputTags(BundleCounts.COUNTS, TupleTagList.of(BundleCounts.TOTALS)));
-    return BundleCounts.partialsOf(partials).apply("CombineCounts", combinePartials());
+    return BundleCounts.partialsOf(partials).apply("CombinePartials", combinePartials());
   }
 
   /** Checks the settings, and that {@code input} is in the global window. */
@@ -190,6 +187,12 @@ public final class EvaluateVideos
 
     private CombinePartials(EvaluateVideos spec) {
       this.spec = spec;
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.include("evaluate", spec);
     }
 
     @Override

@@ -9,10 +9,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -126,7 +129,7 @@ public final class JoinAndEvaluate
             countsTag, deadLettersTag)).withOutputTags(BundleCounts.COUNTS,
             TupleTagList.of(BundleCounts.TOTALS).and(countsTag).and(deadLettersTag)));
     PCollection<EvaluationMetrics> metrics = BundleCounts.partialsOf(joined)
-        .apply("Evaluate", evaluate.combinePartials());
+        .apply("CombinePartials", evaluate.combinePartials());
     PCollection<KV<String, Long>> counts = joined.get(countsTag)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
         .apply("SumCounts", Sum.longsPerKey());
@@ -205,6 +208,13 @@ public final class JoinAndEvaluate
     private final TupleTag<List<KV<String, RankedPredictions>>> predictionsTag;
     private final TupleTag<KV<String, Long>> countsTag;
     private final TupleTag<DeadLetter> deadLettersTag;
+    /** The join's counts by name, as Beam counters too. */
+    private static final Map<String, Counter> COUNTERS = Stream.of("duplicate_shard_videos",
+        "unknown_videos", "unlabelled_videos", "videos_without_predictions")
+        .collect(Collectors.toMap(name -> name, name -> Metrics.counter(JoinAndEvaluate.class,
+            name)));
+    private final Counter duplicateLines = Metrics.counter(JoinAndEvaluate.class,
+        "malformed_duplicate_video_id");
     private transient BundleCounts bundle;
     private transient Map<String, Long> counts;
 
@@ -274,7 +284,7 @@ public final class JoinAndEvaluate
 
     private void deadLetterDuplicate(KV<String, RankedPredictions> duplicate,
         RankedPredictions first, MultiOutputReceiver out) {
-      Metrics.counter(JoinAndEvaluate.class, "malformed_duplicate_video_id").inc();
+      duplicateLines.inc();
       RankedPredictions line = duplicate.getValue();
       out.get(deadLettersTag).output(new DeadLetter(line.file(), line.line(),
           "line " + line.line(), duplicate.getKey(), "duplicate_video_id", "video "
@@ -287,7 +297,7 @@ public final class JoinAndEvaluate
     }
 
     private void count(String name, long n) {
-      Metrics.counter(JoinAndEvaluate.class, name).inc(n);
+      COUNTERS.get(name).inc(n);
       counts.merge(name, n, Long::sum);
     }
 

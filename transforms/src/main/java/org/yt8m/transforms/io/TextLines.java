@@ -105,8 +105,10 @@ public final class TextLines {
 
   /**
    * Cuts {@code file} into ranges of at least {@code targetBytes} (the last may be shorter) that
-   * start on a line: one scan of its bytes. A file that is compressed, cannot seek efficiently,
-   * or is not larger than {@code targetBytes} is one {@link LineRange#WHOLE_FILE} range.
+   * start on a line: one scan of its bytes. Ranges end after a {@code \n}, so a file whose lines
+   * all end in a lone {@code \r} stays whole. A file that is compressed, cannot seek
+   * efficiently, or is not larger than {@code targetBytes} is one {@link LineRange#WHOLE_FILE}
+   * range.
    */
   public static List<LineRange> split(FileIO.ReadableFile file, long targetBytes)
       throws IOException {

@@ -50,11 +50,17 @@ class JoinAndEvaluateTest {
         "bad,1 NaN",
         "dup,2 0.7",
         "dup,1 0.3",
-        "twice,1 0.8"), UTF_8);
+        "twice,1 0.8",
+        "mixed,3 0.4"), UTF_8);
+    // A second file: its lines come after the first file's (by name), so they are the duplicates.
+    Path second = Files.write(dir.resolve("predictions_b.csv"), List.of(
+        "twice,2 0.6",
+        "ghost,3 0.2"), UTF_8);
     Pipeline pipeline = TestPipelines.create();
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply(
         // Ranges of a line or two: each line still numbered from the start of the file.
-        PredictionsCsv.read(file.toString()).withNumClasses(5).withRangeBytes(10));
+        PredictionsCsv.read(dir.resolve("predictions*.csv").toString()).withNumClasses(5)
+            .withRangeBytes(10));
     PCollection<KV<String, int[]>> labels = pipeline.apply(Create.of(
         KV.of("ok", new int[] {1}),
         KV.of("bad", new int[] {2}), // its line is malformed: evaluated without predictions
@@ -62,13 +68,15 @@ class JoinAndEvaluateTest {
         KV.of("twice", new int[] {1}),
         KV.of("twice", new int[] {3}), // two shard records: the smaller labels are kept
         KV.of("silent", new int[] {4}), // no line at all
+        KV.of("mixed", new int[] {3}),
+        KV.of("mixed", new int[0]), // the smaller labels, none: not evaluated
         KV.of("test", new int[0]))) // no labels: not evaluated
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IntArrays.sortedCoder()));
     JoinAndEvaluate.Result joined = labels.apply(JoinAndEvaluate.of(predictions.records(),
         EvaluateVideos.withNumClasses(5)));
 
     // What the join must evaluate: the first line of "dup", the smaller labels of "twice", no
-    // predictions for "bad" and "silent", nothing for "ghost" and "test".
+    // predictions for "bad" and "silent", nothing for "ghost", "mixed" and "test".
     MetricsAccumulator expected = new MetricsAccumulator(5, 20);
     expected.add(new int[] {1}, new int[] {1, 2}, new float[] {0.9f, 0.1f});
     expected.add(new int[] {2}, new int[0], new float[0]);
@@ -77,12 +85,16 @@ class JoinAndEvaluateTest {
     expected.add(new int[] {4}, new int[0], new float[0]);
     PAssert.thatSingleton(joined.metrics()).satisfies(closeTo(expected.result(false)));
     PAssert.that(joined.counts()).containsInAnyOrder(KV.of("unknown_videos", 1L),
-        KV.of("videos_without_predictions", 2L), KV.of("duplicate_shard_videos", 1L),
-        KV.of("unlabelled_videos", 1L));
+        KV.of("videos_without_predictions", 2L), KV.of("duplicate_shard_videos", 2L),
+        KV.of("unlabelled_videos", 2L));
     PAssert.that(joined.deadLetters().apply("Duplicates", MapElements
         .into(TypeDescriptors.strings()).via(DeadLetter::toString))).containsInAnyOrder(
             file + " line 7 (id dup): duplicate_video_id: video dup already has predictions on "
-                + file + " line 6");
+                + file + " line 6",
+            second + " line 1 (id twice): duplicate_video_id: video twice already has "
+                + "predictions on " + file + " line 8",
+            second + " line 2 (id ghost): duplicate_video_id: video ghost already has "
+                + "predictions on " + file + " line 4");
     PAssert.that(predictions.deadLetters().apply("Malformed", MapElements
         .into(TypeDescriptors.strings()).via(DeadLetter::toString))).containsInAnyOrder(
             file + " line 5 (id bad): bad_score: score 'NaN' of class 1 is not a finite "

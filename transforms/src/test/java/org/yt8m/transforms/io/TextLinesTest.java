@@ -14,8 +14,10 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yt8m.transforms.testing.TestPipelines;
@@ -61,6 +63,25 @@ class TextLinesTest {
         .apply(FileIO.readMatches().withCompression(Compression.AUTO))
         .apply(ParDo.of(new ReadInRangesFn(1)));
     PAssert.that(lines).containsInAnyOrder(EXPECTED);
+    pipeline.run();
+  }
+
+  /** Line ends that straddle the scan's 1 MiB buffers are counted once, where they are. */
+  @Test
+  void lineEndsAcrossScanBuffersKeepTheirNumbers() throws IOException {
+    String mib = "a".repeat((1 << 20) - 1);
+    Path crlf = Files.writeString(dir.resolve("crlf.csv"), mib + "\r\nb\nc\r\nd", UTF_8);
+    Path cr = Files.writeString(dir.resolve("cr.csv"), mib + "\rb\r\nc\nd\n", UTF_8);
+    Pipeline pipeline = TestPipelines.create();
+    for (Path file : List.of(crlf, cr)) {
+      PAssert.that(pipeline.apply("Match" + file.getFileName(), FileIO.match()
+              .filepattern(file.toString())).apply("Open" + file.getFileName(),
+              FileIO.readMatches())
+          .apply("Read" + file.getFileName(), ParDo.of(new ReadInRangesFn(100)))
+          .apply("Shorten" + file.getFileName(), MapElements.into(TypeDescriptors.strings())
+              .via(line -> line.length() > 20 ? line.substring(0, 4) + line.length() : line)))
+          .containsInAnyOrder("1 aa" + (mib.length() + 2), "2 b", "3 c", "4 d", "split");
+    }
     pipeline.run();
   }
 
