@@ -48,7 +48,9 @@ public final class ScoreCounts {
    * @throws IllegalArgumentException for a NaN or infinite score, or counts out of order
    */
   public ScoreCounts add(float score, long positives, long count) {
-    checkArgument(Scores.isValid(score), "score %s is not finite", score);
+    if (!Scores.isValid(score)) { // not checkArgument: it would box the score on every call
+      throw new IllegalArgumentException("score " + score + " is not finite");
+    }
     checkArgument(0 <= positives && positives <= count, "%s positives of %s", positives, count);
     if (size == scores.length) {
       // Compacting sorts everything; below the threshold it costs more than the memory saves.

@@ -1,6 +1,7 @@
 package org.yt8m.model.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,14 @@ class ScoreCountsTest {
     assertEquals(whole, merged);
     assertEquals(5000, merged.totalCount());
     assertEquals(300, merged.compact().size());
+  }
+
+  @Test
+  void rejectsScoresThatAreNotFinite() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new ScoreCounts().add(bad, true));
+      assertEquals("score " + bad + " is not finite", e.getMessage());
+    }
   }
 }

@@ -1,7 +1,5 @@
 package org.yt8m.transforms.eval;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,19 +45,25 @@ final class BundleCounts {
   void add(VideoPredictions video) {
     int numClasses = spec.numClasses();
     for (int label : video.labels()) {
-      checkArgument(label >= 0 && label < numClasses, "video %s: label %s out of range [0, %s)",
-          video.id(), label, numClasses);
+      checkClass(video, "label", label, numClasses);
     }
     totals.add(video);
     int k = Math.min(spec.topK(), video.ranked().length);
     for (int i = 0; i < k; i++) {
       int c = video.ranked()[i];
-      checkArgument(c >= 0 && c < numClasses, "video %s: class %s out of range [0, %s)",
-          video.id(), c, numClasses);
+      checkClass(video, "class", c, numClasses);
       float score = video.scores()[i];
       boolean positive = Arrays.binarySearch(video.labels(), c) >= 0;
       target(c + 1).add(score, positive);
       target(0).add(score, positive);
+    }
+  }
+
+  /** Not checkArgument: its three arguments would be boxed for every prediction. */
+  private static void checkClass(VideoPredictions video, String what, int c, int numClasses) {
+    if (c < 0 || c >= numClasses) {
+      throw new IllegalArgumentException(String.format("video %s: %s %s out of range [0, %s)",
+          video.id(), what, c, numClasses));
     }
   }
 

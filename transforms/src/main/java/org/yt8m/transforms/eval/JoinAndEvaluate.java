@@ -203,18 +203,18 @@ public final class JoinAndEvaluate
     private static final long serialVersionUID = 1L;
     private static final Comparator<RankedPredictions> FIRST = Comparator
         .comparing(RankedPredictions::file).thenComparingLong(RankedPredictions::line);
-    private final EvaluateVideos evaluate;
-    private final TupleTag<List<KV<String, int[]>>> labelsTag;
-    private final TupleTag<List<KV<String, RankedPredictions>>> predictionsTag;
-    private final TupleTag<KV<String, Long>> countsTag;
-    private final TupleTag<DeadLetter> deadLettersTag;
     /** The join's counts by name, as Beam counters too. */
     private static final Map<String, Counter> COUNTERS = Stream.of("duplicate_shard_videos",
         "unknown_videos", "unlabelled_videos", "videos_without_predictions")
         .collect(Collectors.toMap(name -> name, name -> Metrics.counter(JoinAndEvaluate.class,
             name)));
-    private final Counter duplicateLines = Metrics.counter(JoinAndEvaluate.class,
+    private static final Counter DUPLICATE_LINES = Metrics.counter(JoinAndEvaluate.class,
         "malformed_duplicate_video_id");
+    private final EvaluateVideos evaluate;
+    private final TupleTag<List<KV<String, int[]>>> labelsTag;
+    private final TupleTag<List<KV<String, RankedPredictions>>> predictionsTag;
+    private final TupleTag<KV<String, Long>> countsTag;
+    private final TupleTag<DeadLetter> deadLettersTag;
     private transient BundleCounts bundle;
     private transient Map<String, Long> counts;
 
@@ -284,7 +284,7 @@ public final class JoinAndEvaluate
 
     private void deadLetterDuplicate(KV<String, RankedPredictions> duplicate,
         RankedPredictions first, MultiOutputReceiver out) {
-      duplicateLines.inc();
+      DUPLICATE_LINES.inc();
       RankedPredictions line = duplicate.getValue();
       out.get(deadLettersTag).output(new DeadLetter(line.file(), line.line(),
           "line " + line.line(), duplicate.getKey(), "duplicate_video_id", "video "

@@ -1,7 +1,10 @@
 package org.yt8m.transforms.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.base.Throwables;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,6 +80,17 @@ class EvaluateVideosTest {
         .withTopK(2).withBucketBits(4, 12));
     assertEquals(1.0, metrics.gap());
     assertEquals(1.0, metrics.map());
+  }
+
+  @Test
+  void aClassOutOfRangeFailsNamingTheVideo() {
+    Pipeline pipeline = TestPipelines.create();
+    pipeline.apply(Create.of(new VideoPredictions("v7", new int[] {1}, new int[] {1, 40},
+            new float[] {0.5f, 0.25f})).withCoder(VideoPredictionsCoder.of()))
+        .apply(EvaluateVideos.withNumClasses(CLASSES));
+    Exception e = assertThrows(Exception.class, () -> pipeline.run().waitUntilFinish());
+    assertTrue(Throwables.getStackTraceAsString(e)
+        .contains("video v7: class 40 out of range [0, 40)"), e.toString());
   }
 
   @Test
