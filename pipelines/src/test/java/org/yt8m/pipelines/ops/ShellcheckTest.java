@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * shellcheck passes on every script in scripts/ and scripts/lib/ and on .ci/run, and every script
- * runs under set -euo pipefail. shellcheck must be installed (.ci/run installs Debian's package).
+ * runs under set -euo pipefail. shellcheck must be installed (scripts/test installs it).
  */
 class ShellcheckTest {
   private static final Path ROOT = Checkout.root();
@@ -48,7 +48,7 @@ class ShellcheckTest {
     if (found.isEmpty()) {
       fail("shellcheck is not installed, and the scripts must pass it: install it "
           + "(Debian/Ubuntu: apt-get install shellcheck; macOS: brew install shellcheck); "
-          + ".ci/run installs it when missing");
+          + "scripts/test installs it when missing");
     }
     return found.get().toString();
   }
