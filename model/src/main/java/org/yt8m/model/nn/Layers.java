@@ -9,8 +9,9 @@ import org.tensorflow.types.TFloat32;
 
 /** The building blocks the starter models share, with slim's defaults. */
 public final class Layers {
-  /** slim.batch_norm's moving-average decay and variance epsilon. */
-  static final float BATCH_NORM_DECAY = 0.999f;
+  /** slim.batch_norm's moving-average decay (the default of --batchNormDecay). */
+  public static final float BATCH_NORM_DECAY = 0.999f;
+  /** slim.batch_norm's variance epsilon. */
   static final float BATCH_NORM_EPSILON = 0.001f;
   /** tf.nn.l2_normalize's epsilon. */
   static final float L2_NORMALIZE_EPSILON = 1e-12f;
@@ -35,7 +36,8 @@ public final class Layers {
 
   /**
    * slim.batch_norm(center=True, scale=True) over the rows of {@code x [N, dim]}: batch
-   * statistics and a moving-average update in training, the moving averages when serving.
+   * statistics and a moving-average update in training (see {@link MovingAverage}), the moving
+   * averages when serving.
    */
   public static Operand<TFloat32> batchNorm(Ops tf, Parameters parameters, String name,
       Operand<TFloat32> x, long dim, boolean training) {
@@ -44,9 +46,8 @@ public final class Layers {
         0f);
     Operand<TFloat32> gamma = parameters.trainable(name + "_gamma", shape,
         Parameters.Init.ONES, 0f);
-    var movingMean = parameters.state(name + "_moving_mean", shape, Parameters.Init.ZEROS);
-    var movingVariance = parameters.state(name + "_moving_variance", shape,
-        Parameters.Init.ONES);
+    parameters.state(name + "_moving_mean", shape, Parameters.Init.ZEROS);
+    parameters.state(name + "_moving_variance", shape, Parameters.Init.ONES);
     Operand<TFloat32> mean;
     Operand<TFloat32> variance;
     if (training) {
@@ -54,14 +55,8 @@ public final class Layers {
       mean = tf.math.mean(x, rows, Mean.keepDims(false));
       variance = tf.math.mean(tf.math.squaredDifference(x, tf.stopGradient(mean)), rows,
           Mean.keepDims(false));
-      Operand<TFloat32> keep = tf.constant(BATCH_NORM_DECAY);
-      Operand<TFloat32> take = tf.constant(1 - BATCH_NORM_DECAY);
-      parameters.addUpdate(tf.assign(movingMean, tf.math.add(
-          tf.math.mul(parameters.read(name + "_moving_mean"), keep),
-          tf.math.mul(tf.stopGradient(mean), take))));
-      parameters.addUpdate(tf.assign(movingVariance, tf.math.add(
-          tf.math.mul(parameters.read(name + "_moving_variance"), keep),
-          tf.math.mul(tf.stopGradient(variance), take))));
+      parameters.updateAverage(name + "_moving_mean", tf.stopGradient(mean));
+      parameters.updateAverage(name + "_moving_variance", tf.stopGradient(variance));
     } else {
       mean = parameters.read(name + "_moving_mean");
       variance = parameters.read(name + "_moving_variance");

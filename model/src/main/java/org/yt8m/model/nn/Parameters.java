@@ -26,16 +26,20 @@ import org.tensorflow.types.TFloat32;
 public final class Parameters {
   private final Ops tf;
   private final long seed;
+  private final MovingAverage movingAverage;
   private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
   private final List<Variable<TFloat32>> trainable = new ArrayList<>();
   private final List<Operand<TFloat32>> regularizers = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
+  private final List<AveragedState> averaged = new ArrayList<>();
   private long opCounter = 1L << 20;
 
-  public Parameters(Ops tf, long seed) {
+  /** {@code movingAverage}: how {@link #updateAverage} moves the state variables. */
+  public Parameters(Ops tf, long seed, MovingAverage movingAverage) {
     this.tf = tf;
     this.seed = seed;
+    this.movingAverage = movingAverage;
   }
 
   /** How a variable starts: an initial value built from seeded random ops. */
@@ -107,9 +111,23 @@ public final class Parameters {
     return new long[] {seed, ++opCounter};
   }
 
-  /** Registers an op the training step must run (a moving-average update). */
-  public void addUpdate(Op update) {
-    updates.add(update);
+  /**
+   * Registers the training step's update of the state variable {@code name} toward this
+   * step's {@code observed} value, by the {@link MovingAverage} of these parameters.
+   */
+  public void updateAverage(String name, Operand<TFloat32> observed) {
+    Variable<TFloat32> variable = variables.get(name);
+    checkArgument(variable != null, "no variable %s", name);
+    updates.add(tf.assign(variable, movingAverage.next(tf, reads.get(name), observed)));
+    averaged.add(new AveragedState(variable, observed));
+  }
+
+  /** A state variable and the per-step value its moving average takes in. */
+  public record AveragedState(Variable<TFloat32> variable, Operand<TFloat32> observed) {}
+
+  /** The state variables {@link #updateAverage} registered, in registration order. */
+  public List<AveragedState> averagedStates() {
+    return Collections.unmodifiableList(averaged);
   }
 
   public List<Variable<TFloat32>> trainableVariables() {

@@ -43,18 +43,32 @@ public final class TrainingGraph {
   private final Operand<TInt32> topClasses;
   private final Operand<TFloat32> topScores;
   private final Operand<TFloat32> servingLoss;
+  private final Operand<TFloat32> labelLoss;
+  private final BatchNormStatistics batchNormStatistics;
 
   /** What shapes and trains the graph. */
   public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
       LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
       float baseLearningRate, float learningRateDecay, long learningRateDecayExamples,
-      int batchSize, float clipGradientNorm, long seed) {
+      int batchSize, float clipGradientNorm, long seed, float batchNormDecay) {
+    /** The spec with the starter's batch-norm decay ({@value Layers#BATCH_NORM_DECAY}). */
+    public Spec(Models model, ModelConfig config, long featureSize, int numClasses,
+        LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
+        float baseLearningRate, float learningRateDecay, long learningRateDecayExamples,
+        int batchSize, float clipGradientNorm, long seed) {
+      this(model, config, featureSize, numClasses, labelLoss, regularizationPenalty, optimizer,
+          baseLearningRate, learningRateDecay, learningRateDecayExamples, batchSize,
+          clipGradientNorm, seed, Layers.BATCH_NORM_DECAY);
+    }
+
     public Spec {
       checkArgument(featureSize > 0 && numClasses > 0, "featureSize and numClasses must be "
           + "positive, got %s and %s", featureSize, numClasses);
       checkArgument(learningRateDecayExamples > 0, "learningRateDecayExamples must be "
           + "positive, got %s", learningRateDecayExamples);
       checkArgument(batchSize > 0, "batchSize must be positive, got %s", batchSize);
+      checkArgument(batchNormDecay >= 0 && batchNormDecay < 1,
+          "batchNormDecay must be in [0, 1), got %s", batchNormDecay);
     }
   }
 
@@ -75,7 +89,8 @@ public final class TrainingGraph {
 
     Operand<TFloat32> normalized = Layers.l2Normalize(tf, features);
     VideoModel model = spec.model().create(spec.config());
-    Parameters parameters = new Parameters(tf, spec.seed());
+    Parameters parameters = new Parameters(tf, spec.seed(),
+        MovingAverage.zeroDebiased(tf, globalStep, spec.batchNormDecay()));
     trainingProbabilities = tf.withName("training_probabilities").identity(
         model.probabilities(tf.withSubScope("train"), parameters, new ModelInput(normalized,
             numFrames, spec.featureSize(), spec.numClasses(), true)));
@@ -83,9 +98,11 @@ public final class TrainingGraph {
         model.probabilities(tf.withSubScope("serve"), parameters, new ModelInput(normalized,
             numFrames, spec.featureSize(), spec.numClasses(), false)));
 
-    loss = tf.withName("loss").math.add(
-        spec.labelLoss().loss(tf, trainingProbabilities, labels),
+    labelLoss = tf.withName("label_loss").identity(
+        spec.labelLoss().loss(tf, trainingProbabilities, labels));
+    loss = tf.withName("loss").math.add(labelLoss,
         tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
+    batchNormStatistics = BatchNormStatistics.of(tf, parameters);
     learningRate = tf.withName("learning_rate").identity(learningRate(tf, spec));
     trainStep = trainStep(tf, graph, spec, parameters);
 
@@ -165,6 +182,21 @@ public final class TrainingGraph {
   /** One optimizer step: weights, slots, batch-norm averages, then the global step + 1. */
   public Op trainStep() {
     return trainStep;
+  }
+
+  /** The training tower's label loss (batch mean), without the regularization term. */
+  public Operand<TFloat32> labelLoss() {
+    return labelLoss;
+  }
+
+  /** Batch norm's population statistics, to re-estimate before an export (none: empty). */
+  public BatchNormStatistics batchNormStatistics() {
+    return batchNormStatistics;
+  }
+
+  /** Each video's label loss through the serving tower (what an export's evaluation reads). */
+  public Operand<TFloat32> servingLoss() {
+    return servingLoss;
   }
 
   public Operand<TInt32> topClasses() {

@@ -39,7 +39,9 @@ import org.yt8m.model.train.summary.EventLogs;
  * start a new model, drops event-log steps past that checkpoint so no step is logged twice,
  * then runs steps on batches the input threads prepared ahead. Every {@code logEverySteps} it
  * prints a progress line and writes the summary scalars; every {@code exportModelSteps} and
- * at the end it checkpoints and exports the serving model.
+ * at the end it re-estimates batch norm's statistics for the weights it saves (and warns when
+ * the serving model would still score the last batch much worse than the training graph), then
+ * checkpoints and exports the serving model.
  */
 public final class Trainer {
   /** Predictions per video the batch metrics rank, as eval.py's top_k. */
@@ -162,6 +164,7 @@ public final class Trainer {
     private final Exports exports;
     private final EventDir events;
     private final Path scratch;
+    private final BatchNormRefresh batchNorm;
     private final long firstStep;
     private long step;
     private long savedStep;
@@ -179,6 +182,7 @@ public final class Trainer {
       this.exports = exports;
       this.events = events;
       this.scratch = scratch;
+      this.batchNorm = new BatchNormRefresh(graph, spec);
       this.firstStep = firstStep;
       this.step = firstStep;
       this.savedStep = firstStep;
@@ -213,28 +217,16 @@ public final class Trainer {
 
     private void trainOn(Batch batch, boolean report, EventFileWriter writer)
         throws IOException {
-      int size = batch.size();
-      Shape featureShape = flags.frameFeatures()
-          ? Shape.of(size, batch.paddedFrames(), spec.featureSize())
-          : Shape.of(size, spec.featureSize());
-      try (TFloat32 x = TFloat32.tensorOf(featureShape,
-              DataBuffers.of(batch.features(), true, false));
-          TFloat32 y = TFloat32.tensorOf(Shape.of(size, spec.numClasses()),
-              DataBuffers.of(batch.labels(), true, false));
-          TInt32 frames = flags.frameFeatures() ? TInt32.tensorOf(Shape.of(size),
-              DataBuffers.of(batch.numFrames(), true, false)) : null) {
-        Session.Runner runner = session.runner().feed(graph.features(), x)
-            .feed(graph.labels(), y).addTarget(graph.trainStep()).fetch(graph.loss());
-        if (frames != null) {
-          runner.feed(graph.numFrames(), frames);
-        }
+      try (BatchFeed feed = new BatchFeed(batch, spec)) {
+        Session.Runner runner = feed.runner(session, graph).addTarget(graph.trainStep())
+            .fetch(graph.loss());
         if (report) {
           runner.fetch(graph.trainingProbabilities()).fetch(graph.learningRate());
         }
         try (Result result = runner.run()) {
           step++;
-          examples += size;
-          windowExamples += size;
+          examples += batch.size();
+          windowExamples += batch.size();
           lastLoss = ((TFloat32) result.get(0)).getFloat();
           if (report) {
             report(batch, (TFloat32) result.get(1), ((TFloat32) result.get(2)).getFloat(),
@@ -242,6 +234,7 @@ public final class Trainer {
           }
         }
       }
+      batchNorm.trainedOn(batch);
     }
 
     private void report(Batch batch, TFloat32 probabilities, double learningRate,
@@ -287,6 +280,7 @@ public final class Trainer {
     }
 
     private void save(EventFileWriter writer) throws IOException {
+      batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
       exports.export(session, graph.signatures(), flags, step, scratch);
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);

@@ -100,6 +100,6 @@ public final class TrainCommand {
         options.getRegularizationPenalty(), OptimizerKind.byName(options.getOptimizer()),
         options.getBaseLearningRate(), options.getLearningRateDecay(),
         options.getLearningRateDecayExamples(), options.getBatchSize(),
-        options.getClipGradientNorm(), options.getSeed());
+        options.getClipGradientNorm(), options.getSeed(), options.getBatchNormDecay());
   }
 }

@@ -101,6 +101,14 @@ public interface TrainOptions extends ReaderOptions {
 
   void setClipGradientNorm(float clipGradientNorm);
 
+  @Description("Decay of batch norm's moving averages (DbofModel), in [0, 1): the starter's "
+      + "0.999, zero-debiased so that early exports are not skewed toward the initial values; "
+      + "every checkpoint and export also re-estimates the statistics from the last batches.")
+  @Default.Float(0.999f)
+  float getBatchNormDecay();
+
+  void setBatchNormDecay(float batchNormDecay);
+
   @Description("Start a new model from step 0 instead of resuming from --trainDir's latest "
       + "checkpoint, replacing its model_flags.json.")
   @Default.Boolean(false)
