@@ -7,8 +7,10 @@ import org.yt8m.model.metrics.Scores;
 /**
  * Parses one data line of a predictions CSV ({@code VideoId,LabelConfidencePairs}: an id, a
  * comma, then space-separated class and score pairs) into an id and pairs ranked by score,
- * ties by lower class: the file's order is not trusted. Rejects, with a reason code, what the
- * starter code would never have written. One parser for the Beam read and the plain loops.
+ * ties by lower class: the file's order is not trusted. The id is a {@link CsvField}: quoted
+ * as RFC 4180 says when it holds a comma, a quote or a line break, otherwise as it is (trimmed).
+ * Rejects, with a reason code, what the starter code would never have written. One parser for
+ * the Beam read and the plain loops.
  */
 public final class PredictionLineParser {
   /** The header the starter code writes. */
@@ -73,15 +75,15 @@ public final class PredictionLineParser {
   }
 
   public Parsed parse(String line) throws BadLineException {
-    int comma = line.indexOf(',');
-    if (comma < 0) {
+    CsvField.Read idField = CsvField.read(line, 0);
+    if (idField.end() == line.length()) {
       throw new BadLineException("malformed_line", "no comma between the video id and the pairs");
     }
-    String id = line.substring(0, comma).trim();
+    String id = idField.quoted() ? idField.value() : idField.value().trim();
     if (id.isEmpty()) {
       throw new BadLineException("missing_id", "empty video id");
     }
-    String pairs = line.substring(comma + 1).trim();
+    String pairs = line.substring(idField.end() + 1).trim();
     String[] tokens = pairs.isEmpty() ? new String[0] : SPACES.split(pairs);
     if (tokens.length % 2 != 0) {
       throw new BadLineException("odd_token_count", tokens.length + " tokens after the id: pairs of "

@@ -42,10 +42,12 @@ public final class ScoreFormat {
 
   /**
    * One line of a predictions CSV: {@code id,class score class score ...}, the pairs in the
-   * given order (best first), scores in {@link #format %g} form.
+   * given order (best first), scores in {@link #format %g} form, the id {@link CsvField#escape
+   * quoted} only when it holds a comma, a quote or a line break.
    */
   public static String predictionLine(String id, int[] classes, float[] scores) {
-    StringBuilder line = new StringBuilder(id.length() + 16 * classes.length).append(id)
+    String field = CsvField.escape(id);
+    StringBuilder line = new StringBuilder(field.length() + 16 * classes.length).append(field)
         .append(',');
     for (int i = 0; i < classes.length; i++) {
       line.append(i == 0 ? "" : " ").append(classes[i]).append(' ').append(format(scores[i]));

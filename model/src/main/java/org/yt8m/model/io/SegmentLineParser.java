@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses one data line of a segment submission ({@code Class,Segments}: a class, a comma, then
- * space-separated segment ids {@code <video id>:<start frame>}, best first), keeping the first
+ * space-separated segment ids {@code <video id>:<start frame>}, best first; the segments quoted
+ * as a {@link CsvField} when an id holds a comma, a quote or a line break), keeping the first
  * {@code topN}. A line whose class cannot be read is rejected with a reason code. Otherwise the
  * class is always scored, as the starter's script scores it: a segment id that names no rated
  * segment simply never matches, and a repeated id keeps its first (best) rank, the repeats
@@ -53,6 +54,14 @@ public final class SegmentLineParser {
           + "[0, " + numClasses + ")");
     }
     String rest = line.substring(comma + 1).trim();
+    if (rest.startsWith("\"")) {
+      CsvField.Read quoted = CsvField.read(rest, 0);
+      if (quoted.end() < rest.length()) {
+        throw new BadLineException("malformed_line", "a comma after the quoted segments: a "
+            + "line has two fields");
+      }
+      rest = quoted.value().trim();
+    }
     String[] tokens = rest.isEmpty() ? new String[0] : SPACES.split(rest);
     int kept = topN > 0 ? Math.min(topN, tokens.length) : tokens.length;
     List<String> segments = new ArrayList<>(kept);

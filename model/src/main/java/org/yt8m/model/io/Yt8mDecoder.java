@@ -54,6 +54,8 @@ public final class Yt8mDecoder {
   private final FeatureSpec features;
   private final int numClasses;
   private final int maxFrames;
+  private final boolean dropOutOfRangeLabels;
+  private int droppedLabels;
   private final int[] featureOffsets;
   private final int totalSize;
   /** Keys of the context / Example features map: id, video_id, labels, then the features. */
@@ -81,11 +83,17 @@ public final class Yt8mDecoder {
    * @param maxFrames frame-level records keep at most this many frames
    */
   public Yt8mDecoder(FeatureSpec features, int numClasses, int maxFrames) {
+    this(features, numClasses, maxFrames, false);
+  }
+
+  private Yt8mDecoder(FeatureSpec features, int numClasses, int maxFrames,
+      boolean dropOutOfRangeLabels) {
     Preconditions.checkArgument(numClasses > 0, "numClasses must be positive: %s", numClasses);
     Preconditions.checkArgument(maxFrames > 0, "maxFrames must be positive: %s", maxFrames);
     this.features = features;
     this.numClasses = numClasses;
     this.maxFrames = maxFrames;
+    this.dropOutOfRangeLabels = dropOutOfRangeLabels;
     int count = features.count();
     totalSize = features.totalSize();
     featureOffsets = new int[count];
@@ -105,6 +113,24 @@ public final class Yt8mDecoder {
     entryStarts = new int[Math.max(exampleKeys.length, SEGMENT_KEYS.length)];
     entryLengths = new int[entryStarts.length];
     frameStarts = new int[count][Math.min(maxFrames, 64)];
+  }
+
+  /**
+   * A decoder like this one for jobs that do not use labels (inference): a video or frame
+   * record with a label outside {@code [0, numClasses)} is decoded without that label instead
+   * of being rejected, and {@link #droppedLabels()} says how many it lost. Segment labels are
+   * still checked.
+   */
+  public Yt8mDecoder droppingOutOfRangeLabels() {
+    return new Yt8mDecoder(features, numClasses, maxFrames, true);
+  }
+
+  /**
+   * How many labels outside {@code [0, numClasses)} the last record decoded had, dropped (only
+   * a {@link #droppingOutOfRangeLabels} decoder drops them; others reject the record).
+   */
+  public int droppedLabels() {
+    return droppedLabels;
   }
 
   public FeatureSpec features() {
@@ -389,14 +415,19 @@ public final class Yt8mDecoder {
   private int[] readLabels(byte[] data, String id) throws IOException, InvalidRecordException {
     long[] values = readInt64s(data, LABELS, id, "labels");
     int[] labels = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      if (values[i] < 0 || values[i] >= numClasses) {
+    int kept = 0;
+    droppedLabels = 0;
+    for (long value : values) {
+      if (value >= 0 && value < numClasses) {
+        labels[kept++] = (int) value;
+      } else if (dropOutOfRangeLabels) {
+        droppedLabels++;
+      } else {
         throw new InvalidRecordException(RejectReason.LABEL_OUT_OF_RANGE, id,
-            "label " + values[i] + " out of range [0, " + numClasses + ")");
+            "label " + value + " out of range [0, " + numClasses + ")");
       }
-      labels[i] = (int) values[i];
     }
-    return Labels.sortedUnique(labels, labels.length);
+    return Labels.sortedUnique(labels, kept);
   }
 
   private void readFloatFeature(byte[] data, int feature, float[] values, String id,

@@ -185,6 +185,20 @@ class Yt8mDecoderVideoTest {
   }
 
   @Test
+  void aDecoderForInferenceDropsOutOfRangeLabelsAndKeepsTheRecord() throws Exception {
+    byte[] bytes = example("id", bytes("v"), "labels", int64s(12, 2, -1, 10),
+        "mean_rgb", floatRange(0, 4), "mean_audio", floatRange(0, 2)).toByteArray();
+    Yt8mDecoder decoder = decoder(TWO_FEATURES, 10).droppingOutOfRangeLabels();
+    VideoRecord record = decoder.decodeVideo(bytes, bytes.length);
+    assertArrayEquals(new int[] {2}, record.labels());
+    assertEquals(3, decoder.droppedLabels());
+    byte[] inRange = example("id", bytes("w"), "labels", int64s(3), "mean_rgb",
+        floatRange(0, 4), "mean_audio", floatRange(0, 2)).toByteArray();
+    decoder.decodeVideo(inRange, inRange.length);
+    assertEquals(0, decoder.droppedLabels(), "counted per record");
+  }
+
+  @Test
   void rejectsMissingId() {
     InvalidRecordException e = assertRejected(RejectReason.MISSING_ID, null,
         "missing id: neither id nor video_id holds a value",

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -19,6 +22,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -45,6 +49,7 @@ import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
@@ -55,6 +60,9 @@ import org.yt8m.transforms.eval.KeyLabels;
 import org.yt8m.transforms.eval.PredictionsCsv;
 import org.yt8m.transforms.eval.RankedPredictions;
 import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.combine.AccumulatorFn;
+import org.yt8m.transforms.inspect.DeadLetterStats;
+import org.yt8m.transforms.inspect.DeadLetterStatsCoder;
 import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.infer.ScoreVideos;
 import org.yt8m.transforms.infer.ScoreWithLoss;
@@ -120,6 +128,7 @@ public final class EvaluatePipeline {
         FileSystems.open(FileSystems.matchNewResource(metricsPath, false))));
     if (options.getSegmentLabels()) {
       out.println(EvaluationReport.segmentSummaryLine(metrics));
+      printMalformedExamples(metrics, out);
       out.println("wrote " + metricsPath + " and "
           + outputFile(options, EvaluationReport.PER_CLASS_FILE));
       return;
@@ -130,12 +139,24 @@ public final class EvaluatePipeline {
           metrics.get("unlabelled_videos").asLong(), metrics.get("invalid_records").asLong());
     } else {
       out.printf(Locale.ROOT, "videos without predictions: %d | unknown videos: %d | malformed "
-              + "lines: %d%n", metrics.get("videos_without_predictions").asLong(),
-          metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong());
+              + "lines: %d | duplicate lines: %d%n",
+          metrics.get("videos_without_predictions").asLong(),
+          metrics.get("unknown_videos").asLong(), metrics.get("malformed_lines").asLong(),
+          metrics.get("duplicate_prediction_lines").asLong());
+      printMalformedExamples(metrics, out);
     }
     out.println("wrote " + metricsPath + ", "
         + outputFile(options, EvaluationReport.PER_CLASS_FILE) + " and "
         + outputFile(options, EvaluationReport.REPORT_FILE));
+  }
+
+  /** The first malformed lines of metrics.json, if any, one per line. */
+  private static void printMalformedExamples(JsonNode metrics, PrintStream out) {
+    List<String> examples = EvaluationReport.malformedExamples(metrics);
+    if (!examples.isEmpty()) {
+      out.println("first malformed lines:");
+      examples.forEach(example -> out.println("  " + example));
+    }
   }
 
   /**
@@ -166,6 +187,8 @@ public final class EvaluatePipeline {
   static PipelineResult runModel(EvaluateOptions options, ModelVersion version)
       throws IOException {
     validate(options);
+    JobPaths.of(options).input("evalDataPattern", options.getEvalDataPattern())
+        .outputDirectory("outputDir", options.getOutputDir()).check();
     ModelLocation model = ModelLocation.export(trainDirPath(options, version.exportDirectory()));
     ModelFlags flags = model.flags();
     ModelReaders.requireConsistent(options, flags, model, "evaluate");
@@ -208,13 +231,16 @@ public final class EvaluatePipeline {
         options.getTrainDir(), version, flags.model(), options.getTopK(), flags.numClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
     writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.MODEL_MODE_COUNTS,
-        counts, lossSum))
+        counts, lossSum, null))
         .apply("RecordHistory", ParDo.of(new RecordHistoryFn(options.getTrainDir(), version)));
   }
 
   /** Builds and starts the pipeline. */
   public static PipelineResult run(EvaluateOptions options) {
     validate(options);
+    JobPaths.of(options).input("evalDataPattern", options.getEvalDataPattern())
+        .input("predictions", options.getPredictions())
+        .outputDirectory("outputDir", options.getOutputDir()).check();
     if (options.getSegmentLabels()) {
       return runSegments(options);
     }
@@ -242,13 +268,12 @@ public final class EvaluatePipeline {
     PCollection<EvaluationMetrics> metrics = joined.metrics();
 
     PCollectionView<Map<String, Long>> counts = countsView(PCollectionList.of(joined.counts()),
-        PCollectionList.of(predictions.deadLetters()).and(joined.deadLetters())
-            .apply("AllMalformedLines", Flatten.pCollections()), invalidRecords);
+        predictions.deadLetters(), invalidRecords);
     ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
         options.getPredictions(), options.getTopK(), options.getNumClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
     writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.FILE_MODE_COUNTS,
-        counts, null));
+        counts, null, malformedView(predictions.deadLetters())));
     return pipeline.run();
   }
 
@@ -289,7 +314,8 @@ public final class EvaluatePipeline {
     PCollection<SegmentMetrics> metrics = result.metrics();
     metrics
         .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
-            .withSideInput(RenderSegmentsFn.COUNTS, counts))
+            .withSideInput(RenderSegmentsFn.COUNTS, counts)
+            .withSideInput(RenderSegmentsFn.MALFORMED, malformedView(result.deadLetters())))
         .setCoder(StringUtf8Coder.of())
         .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
             EvaluationReport.METRICS_FILE)).via(json -> json));
@@ -301,6 +327,7 @@ public final class EvaluatePipeline {
   private static final class RenderSegmentsFn extends DoFn<SegmentMetrics, String> {
     private static final long serialVersionUID = 1L;
     static final String COUNTS = "counts";
+    static final String MALFORMED = "malformed";
     private final String context;
 
     RenderSegmentsFn(String context) {
@@ -309,11 +336,15 @@ public final class EvaluatePipeline {
 
     @ProcessElement
     public void process(@Element SegmentMetrics metrics,
-        @SideInput(COUNTS) Map<String, Long> counts, OutputReceiver<String> out)
+        @SideInput(COUNTS) Map<String, Long> counts,
+        @SideInput(MALFORMED) DeadLetterStats malformed, OutputReceiver<String> out)
         throws IOException {
+      if (metrics.numClasses() == 0) {
+        throw new IllegalStateException(EvaluationReport.nothingSubmitted(malformed));
+      }
       ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
       out.output(WriteFile.json(EvaluationReport.segmentMetricsJson(metrics, contextNode,
-          counts)));
+          counts, malformed)));
     }
   }
 
@@ -377,6 +408,13 @@ public final class EvaluatePipeline {
         .apply("CountsView", View.asMap());
   }
 
+  /** The malformed lines' counts by reason and first examples, as one side input. */
+  private static PCollectionView<DeadLetterStats> malformedView(
+      PCollection<DeadLetter> malformedLines) {
+    return malformedLines.apply("SummarizeMalformedLines", Combine.globally(
+        AccumulatorFn.of(DeadLetterStats::new, DeadLetterStatsCoder.of())).asSingletonView());
+  }
+
   private static PCollection<KV<String, Long>> countAs(String step, String name,
       PCollection<DeadLetter> letters) {
     return letters.apply(step, MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
@@ -396,27 +434,49 @@ public final class EvaluatePipeline {
     private final String[] countNames;
     private final PCollectionView<Map<String, Long>> counts;
     private final @Nullable PCollectionView<Double> lossSum;
+    private final @Nullable PCollectionView<DeadLetterStats> malformed;
 
+    /**
+     * @param lossSum the summed loss (model mode), or null
+     * @param malformed the predictions file's malformed lines (file mode), or null
+     */
     RenderFn(ObjectNode context, String[] countNames, PCollectionView<Map<String, Long>> counts,
-        @Nullable PCollectionView<Double> lossSum) {
+        @Nullable PCollectionView<Double> lossSum,
+        @Nullable PCollectionView<DeadLetterStats> malformed) {
       this.context = context.toString();
       this.countNames = countNames.clone();
       this.counts = counts;
       this.lossSum = lossSum;
+      this.malformed = malformed;
     }
 
     List<PCollectionView<?>> sideInputs() {
-      return lossSum == null ? List.of(counts) : List.of(counts, lossSum);
+      List<PCollectionView<?>> views = new ArrayList<>(List.of(counts));
+      Stream.of(lossSum, malformed).filter(Objects::nonNull).forEach(views::add);
+      return views;
     }
 
+    /**
+     * Renders the outputs; fails, saying why, when nothing was evaluated (no labelled video,
+     * or no predictions line for one): such a run is no evaluation.
+     */
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       EvaluationMetrics metrics = c.element();
-      Double loss = lossSum == null ? null
-          : metrics.examples() == 0 ? 0.0 : c.sideInput(lossSum) / metrics.examples();
+      Map<String, Long> countsByName = c.sideInput(counts);
+      DeadLetterStats malformedLines = malformed == null ? null : c.sideInput(malformed);
+      if (metrics.examples() - countsByName.getOrDefault("videos_without_predictions", 0L)
+          <= 0) {
+        throw new IllegalStateException(EvaluationReport.nothingEvaluated(metrics.examples(),
+            countsByName, malformedLines));
+      }
+      Double loss = lossSum == null ? null : c.sideInput(lossSum) / metrics.examples();
       ObjectNode contextNode = (ObjectNode) new ObjectMapper().readTree(context);
       ObjectNode json = EvaluationReport.metricsJson(metrics, loss, contextNode,
-          c.sideInput(counts), countNames);
+          countsByName, countNames);
+      if (malformedLines != null) {
+        EvaluationReport.putMalformed(json, malformedLines);
+      }
       c.output(METRICS_JSON, WriteFile.json(json));
       c.output(REPORT_HTML, EvaluationHtml.render(metrics, json));
     }

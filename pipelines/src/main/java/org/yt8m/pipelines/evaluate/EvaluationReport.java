@@ -2,13 +2,19 @@ package org.yt8m.pipelines.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
+import org.yt8m.transforms.inspect.DeadLetterStats;
+import org.yt8m.transforms.io.DeadLetter;
 
 /**
  * The evaluation's outputs, rendered: {@code metrics.json} (snake_case keys, as the starter
@@ -22,9 +28,12 @@ final class EvaluationReport {
 
   /** The join's and readers' counts that file mode reports, zero when absent. */
   static final String[] FILE_MODE_COUNTS = {"videos_without_predictions", "unknown_videos",
-      "malformed_lines", "unlabelled_videos", "duplicate_shard_videos", "invalid_records"};
+      "malformed_lines", "duplicate_prediction_lines", "unlabelled_videos",
+      "duplicate_shard_videos", "invalid_records"};
   /** The readers' counts that model mode reports, zero when absent. */
   static final String[] MODEL_MODE_COUNTS = {"unlabelled_videos", "invalid_records"};
+  /** Malformed lines shown in metrics.json and printed, the first by file and line. */
+  static final int MALFORMED_EXAMPLES = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,7 +120,7 @@ final class EvaluationReport {
 
   /** metrics.json of segment mode. */
   static ObjectNode segmentMetricsJson(SegmentMetrics metrics, ObjectNode context,
-      Map<String, Long> counts) {
+      Map<String, Long> counts, DeadLetterStats malformed) {
     ObjectNode json = JSON.createObjectNode();
     json.put("num_classes", metrics.numClasses());
     json.put("map", metrics.map());
@@ -121,7 +130,86 @@ final class EvaluationReport {
     json.setAll(context);
     json.put("malformed_lines", counts.getOrDefault("malformed_lines", 0L));
     json.put("invalid_records", counts.getOrDefault("invalid_records", 0L));
+    putMalformed(json, malformed);
     return json;
+  }
+
+  /**
+   * metrics.json's account of the malformed lines: {@code malformed} (reason to count) and
+   * {@code malformed_examples}, the first {@value #MALFORMED_EXAMPLES} by file and line (file,
+   * line, id, reason, message).
+   */
+  static void putMalformed(ObjectNode json, DeadLetterStats malformed) {
+    ObjectNode byReason = json.putObject("malformed");
+    malformed.counts().forEach(byReason::put);
+    ArrayNode examples = json.putArray("malformed_examples");
+    for (DeadLetter letter : firstMalformed(malformed)) {
+      ObjectNode example = examples.addObject();
+      example.put("file", letter.source());
+      example.put("line", letter.position());
+      example.put("id", letter.recordId());
+      example.put("reason", letter.reason());
+      example.put("message", letter.message());
+    }
+  }
+
+  /** The first malformed lines, by file and line. */
+  private static List<DeadLetter> firstMalformed(DeadLetterStats malformed) {
+    return malformed.examples().values().stream().flatMap(List::stream)
+        .sorted(DeadLetter.BY_PLACE).limit(MALFORMED_EXAMPLES).toList();
+  }
+
+  /**
+   * The first malformed lines of metrics.json, one each: {@code file line 5 (id x): reason:
+   * message}; none when it has none.
+   */
+  static List<String> malformedExamples(JsonNode metrics) {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode example : metrics.path("malformed_examples")) {
+      long line = example.get("line").asLong();
+      lines.add(new DeadLetter(example.get("file").asText(), line, "line " + line,
+          example.get("id").isNull() ? null : example.get("id").asText(),
+          example.get("reason").asText(), example.get("message").asText()).toString());
+    }
+    return lines;
+  }
+
+  /**
+   * Why an evaluation that evaluated nothing failed: no labelled video (model mode), or no
+   * predictions line for a labelled video (file mode: {@code malformed} is not null), with the
+   * counts that say why.
+   */
+  static String nothingEvaluated(long examples, Map<String, Long> counts,
+      @Nullable DeadLetterStats malformed) {
+    long unlabelled = counts.getOrDefault("unlabelled_videos", 0L);
+    long invalid = counts.getOrDefault("invalid_records", 0L);
+    String shards = String.format(Locale.ROOT, "the shards hold %d labelled videos, %d "
+        + "unlabelled, %d invalid records", examples, unlabelled, invalid);
+    if (malformed == null) {
+      return "evaluated nothing: no labelled video to score (" + shards + ")";
+    }
+    long unknown = counts.getOrDefault("unknown_videos", 0L);
+    long duplicates = counts.getOrDefault("duplicate_prediction_lines", 0L);
+    long lines = malformed.total() + unknown + duplicates;
+    String predictions = lines == 0 ? "the predictions have no data lines (an empty file, or a "
+        + "header only)"
+        : String.format(Locale.ROOT, "of %d predictions lines, %d are for videos the shards do "
+            + "not have, %d repeat a video, %d are malformed", lines, unknown, duplicates,
+            malformed.total()) + firstMalformedText(malformed);
+    return "evaluated nothing: no predictions line is for a labelled video of the shards ("
+        + shards + "); " + predictions;
+  }
+
+  /** Why a segment evaluation that scored no class failed. */
+  static String nothingSubmitted(DeadLetterStats malformed) {
+    return "evaluated nothing: the submission has no valid line (" + malformed.total()
+        + " malformed)" + firstMalformedText(malformed);
+  }
+
+  /** The first malformed lines, each on a line of its own after a colon; "" for none. */
+  private static String firstMalformedText(DeadLetterStats malformed) {
+    return firstMalformed(malformed).stream().map(DeadLetter::toString)
+        .collect(Collectors.joining("\n  ", malformed.total() == 0 ? "" : ":\n  ", ""));
   }
 
   /** The segment script's closing line, from metrics.json. */

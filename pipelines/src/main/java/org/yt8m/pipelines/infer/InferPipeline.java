@@ -2,6 +2,7 @@ package org.yt8m.pipelines.infer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -9,6 +10,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
+import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.transforms.infer.ClassIdsFile;
@@ -19,11 +21,14 @@ import org.yt8m.transforms.infer.WritePredictionsCsv;
 import org.yt8m.transforms.infer.WriteSegmentsCsv;
 import org.yt8m.transforms.io.LogDeadLetters;
 import org.yt8m.transforms.io.ReadResult;
+import org.yt8m.transforms.io.WriteSortedLines;
 
 /**
  * {@code yt8m infer}: scores shards with an exported model and writes the predictions CSV of
  * the starter's inference.py, or with {@code --segmentLabels} the 2019 {@code Class,Segments}
  * submission. Features, frame mode and classes come from the model's {@code model_flags.json}.
+ * Labels are not used: a video with labels the model does not know is scored, and counted. A
+ * job that scores nothing fails.
  */
 public final class InferPipeline {
   private InferPipeline() {}
@@ -58,6 +63,12 @@ public final class InferPipeline {
   private record Job(ModelLocation model, int[] segmentClasses) {}
 
   private static PipelineResult run(InferOptions options, Job job) {
+    JobPaths.of(options).input("inputDataPattern", options.getInputDataPattern())
+        .input("segmentLabelIdsFile", options.getSegmentLabelIdsFile())
+        .outputFiles("outputFile", IntStream.range(0, Math.max(1, options.getNumShards()))
+            .mapToObj(shard -> WriteSortedLines.fileName(options.getOutputFile(), shard,
+                options.getNumShards())).toList())
+        .check();
     ModelFlags flags = job.model().flags();
     String pattern = options.getInputDataPattern();
     Pipeline pipeline = Pipeline.create(options);
@@ -65,7 +76,7 @@ public final class InferPipeline {
         .withTopK(options.getTopK());
     if (options.getSegmentLabels()) {
       ReadResult<FrameRecord> frames = pipeline.apply("ReadFrames",
-          ModelReaders.frames(options, pattern, flags));
+          ModelReaders.frames(options, pattern, flags).withUnknownLabelsIgnored());
       frames.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
       frames.records()
           .apply("SplitSegments", SplitSegments.create())
@@ -76,8 +87,10 @@ public final class InferPipeline {
               .withNumShards(options.getNumShards()));
     } else {
       ReadResult<? extends Yt8mRecord> records = flags.frameFeatures()
-          ? pipeline.apply("ReadFrames", ModelReaders.frames(options, pattern, flags))
-          : pipeline.apply("ReadVideos", ModelReaders.videos(options, pattern, flags));
+          ? pipeline.apply("ReadFrames", ModelReaders.frames(options, pattern, flags)
+              .withUnknownLabelsIgnored())
+          : pipeline.apply("ReadVideos", ModelReaders.videos(options, pattern, flags)
+              .withUnknownLabelsIgnored());
       records.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
       records.records()
           .apply("Score", score)

@@ -18,18 +18,26 @@ import org.yt8m.transforms.io.Yt8mIO;
 
 /**
  * The lines {@code yt8m infer} ends with, from the job's metrics: what was scored, how it was
- * batched, the dead letters by reason, and the files written.
+ * batched, the dead letters by reason, videos whose labels the model does not know (scored:
+ * labels are not used), and the files written. A job that scored nothing is a failure.
  *
  * <pre>
  * scored 1,709 videos with LogisticModel (train/export/step_300) in 4 batches of 427 videos
  *   (mean), 85 ms each; model loads: 1, 310 ms each
  * dead letters: 2 (malformed 1, missing_feature 1)
+ * warning: 103 videos have labels outside the model's 3862 classes: scored all the same
+ *   (inference does not use labels)
  * wrote predictions.csv
  * </pre>
  */
 final class InferSummary {
   private InferSummary() {}
 
+  /**
+   * Prints the summary.
+   *
+   * @throws IllegalStateException after printing it, when nothing was scored
+   */
   static void print(PipelineResult result, InferOptions options, ModelLocation model,
       PrintStream out) {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
@@ -50,11 +58,23 @@ final class InferSummary {
     out.println("dead letters: " + deadLetters + (reasons.isEmpty() ? ""
         : reasons.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
             .collect(Collectors.joining(", ", " (", ")"))));
+    long unknownLabels = counter(metrics, Yt8mIO.class, "records_with_unknown_labels");
+    if (unknownLabels > 0) {
+      out.printf(Locale.ROOT, "warning: %,d videos have labels outside the model's %d classes: "
+          + "scored all the same (inference does not use labels)%n", unknownLabels,
+          model.flags().numClasses());
+    }
     int shards = options.getNumShards();
     String path = options.getOutputFile();
     out.println(shards == 0 ? "wrote " + path : String.format(Locale.ROOT,
         "wrote %d files: %s ... %s", shards, WriteSortedLines.fileName(path, 0, shards),
         WriteSortedLines.fileName(path, shards - 1, shards)));
+    if (scored == 0) {
+      long read = counter(metrics, Yt8mIO.class, "records_read");
+      throw new IllegalStateException("scored nothing: " + (read == 0
+          ? "--inputDataPattern=" + options.getInputDataPattern() + " holds no records"
+          : "every one of the " + read + " records read is a dead letter (above)"));
+    }
   }
 
   /** Invalid records by reason (Yt8mIO's {@code invalid_<reason>} counters), nonzero only. */

@@ -14,7 +14,8 @@ public interface InspectOptions extends ReaderOptions {
   void setInputPattern(String inputPattern);
 
   @Description("Also write the report as JSON to this path (local or gs://). Without it, the "
-      + "report goes to a temporary file under --tempLocation or the system's temp folder.")
+      + "report is only printed (the job writes it to a temporary file under --tempLocation or "
+      + "the system's temp folder, removed once read).")
   String getOutput();
 
   void setOutput(String output);

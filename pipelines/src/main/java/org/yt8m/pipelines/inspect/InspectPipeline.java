@@ -6,15 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
+import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
 import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.inspect.ShardSummary;
@@ -36,36 +39,49 @@ public final class InspectPipeline {
 
   /**
    * What {@code yt8m inspect} does: checks the pattern matches, runs the pipeline to the end,
-   * and prints the report (written to {@code --output}, or a temporary file without it).
+   * and prints the report (written to {@code --output}; without it, to a temporary file that is
+   * removed once printed, whether the job succeeded or not).
    */
   public static void execute(InspectOptions options, PrintStream out) throws IOException {
     JobRunner.requireMatches(options, "inputPattern", options.getInputPattern());
-    if (options.getOutput() == null) {
+    boolean temporary = options.getOutput() == null;
+    if (temporary) {
       options.setOutput(temporaryReportPath(options));
     }
-    JobRunner.requireSharedPath(options, "output", options.getOutput());
-    JobRunner.awaitSuccess(run(options));
-    JsonNode report = new ObjectMapper().readTree(Channels.newInputStream(
-        FileSystems.open(FileSystems.matchNewResource(options.getOutput(), false))));
-    out.print(InspectReport.toText(report));
-    out.println("  report:    " + options.getOutput());
+    ResourceId output = FileSystems.matchNewResource(options.getOutput(), false);
+    try {
+      JobRunner.requireSharedPath(options, "output", options.getOutput());
+      JobRunner.awaitSuccess(run(options));
+      JsonNode report = new ObjectMapper().readTree(Channels.newInputStream(
+          FileSystems.open(output)));
+      out.print(InspectReport.toText(report));
+      if (!temporary) {
+        out.println("  report:    " + options.getOutput());
+      }
+    } finally {
+      if (temporary) {
+        FileSystems.delete(List.of(output), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+        options.setOutput(null);
+      }
+    }
   }
 
-  private static String temporaryReportPath(InspectOptions options) throws IOException {
+  /** A fresh name for the report under --tempLocation or the system's temp folder. */
+  private static String temporaryReportPath(InspectOptions options) {
     if (!JobRunner.isLocal(options) && options.getTempLocation() == null) {
       throw new IllegalArgumentException("give --output=gs://... (or --tempLocation) for the "
           + "report: workers cannot write it to this machine");
     }
-    if (options.getTempLocation() != null) {
-      String name = "yt8m-inspect-" + UUID.randomUUID() + ".json";
-      return FileSystems.matchNewResource(options.getTempLocation(), true)
-          .resolve(name, StandardResolveOptions.RESOLVE_FILE).toString();
-    }
-    return Files.createTempFile("yt8m-inspect-", ".json").toString();
+    String folder = options.getTempLocation() != null ? options.getTempLocation()
+        : System.getProperty("java.io.tmpdir");
+    return FileSystems.matchNewResource(folder, true).resolve("yt8m-inspect-"
+        + UUID.randomUUID() + ".json", StandardResolveOptions.RESOLVE_FILE).toString();
   }
 
   /** Builds and starts the pipeline; the report lands at {@code --output}, which must be set. */
   public static PipelineResult run(InspectOptions options) {
+    JobPaths.of(options).input("inputPattern", options.getInputPattern())
+        .outputFile("output", options.getOutput()).check();
     FeatureSpec features = Readers.features(options);
     boolean frameLevel = options.getFrameFeatures();
     String pattern = options.getInputPattern();

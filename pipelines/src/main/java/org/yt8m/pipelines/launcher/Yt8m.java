@@ -93,6 +93,7 @@ public final class Yt8m {
       err.printf("yt8m %s: warning: ignoring starter-code flags that mean nothing here: %s%n",
           command.commandName(), String.join(" ", normalized.ignored()));
     }
+    RepeatedFlags.reject(normalized.args(), command.optionsClass());
     List<String> withDefaults = withRunnerDefaults(normalized.args());
     return PipelineOptionsFactory.fromArgs(withDefaults.toArray(String[]::new))
         .withValidation().as(command.optionsClass());

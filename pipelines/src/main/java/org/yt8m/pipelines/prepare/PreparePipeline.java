@@ -25,6 +25,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.Yt8mRecord;
+import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.combine.AccumulatorFn;
@@ -66,6 +67,8 @@ public final class PreparePipeline {
 
   /** Builds and starts the pipeline. */
   public static PipelineResult run(PrepareOptions options) {
+    JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
+        .outputDirectory("outputDir", options.getOutputDir()).check();
     FeatureSpec features = Readers.features(options);
     String pattern = options.getTrainDataPattern();
     Pipeline pipeline = Pipeline.create(options);

@@ -19,6 +19,7 @@ import org.yt8m.model.train.Trainer;
 import org.yt8m.model.train.TrainerSettings;
 import org.yt8m.model.train.TrainingResult;
 import org.yt8m.model.train.input.ShardSource;
+import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.pipelines.prepare.PrepareManifest;
 import org.yt8m.transforms.io.FileSystemsShards;
@@ -41,6 +42,8 @@ public final class TrainCommand {
   public static TrainingResult execute(TrainOptions options, PrintStream out)
       throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
+    JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
+        .outputDirectory("trainDir", options.getTrainDir()).check();
     ModelFlags flags = modelFlags(options);
     TrainingGraph.Spec spec = spec(options, flags);
     TrainerSettings settings = new TrainerSettings(options.getNumEpochs(),

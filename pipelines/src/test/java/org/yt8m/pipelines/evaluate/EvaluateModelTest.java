@@ -2,11 +2,13 @@ package org.yt8m.pipelines.evaluate;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Throwables;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -94,6 +96,22 @@ class EvaluateModelTest {
       tags.add(point.tag());
     }
     assertEquals(List.of("Eval/Hit@1", "Eval/PERR", "Eval/GAP", "Eval/mAP", "Eval/Loss"), tags);
+  }
+
+  /** Only unlabelled videos: nothing evaluated is a failure, not "loss: 0.000000". */
+  @Test
+  void shardsWithoutLabelsAreAFailureNotAScoreOfZero() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Exception e = assertThrows(Exception.class, () -> EvaluatePipeline.execute(
+        PipelineOptionsFactory.fromArgs("--evalDataPattern=" + data + "/test*.tfrecord",
+            "--trainDir=" + trainDir).as(EvaluateOptions.class),
+        new PrintStream(out, true, UTF_8)));
+    assertEquals("evaluated nothing: no labelled video to score (the shards hold 0 labelled "
+        + "videos, 7 unlabelled, 0 invalid records)", Throwables.getRootCause(e).getMessage());
+    assertFalse(out.toString(UTF_8).contains("loss"), out.toString(UTF_8));
+    assertTrue(Files.notExists(trainDir.resolve("eval/step_40/metrics.json")));
+    assertTrue(Files.notExists(trainDir.resolve("eval/history.jsonl")),
+        "not recorded as evaluated");
   }
 
   @Test

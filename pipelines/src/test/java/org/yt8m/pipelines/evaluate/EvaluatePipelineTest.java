@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Throwables;
 import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,10 +76,12 @@ class EvaluatePipelineTest {
     for (int u = 0; u < 5; u++) {
       lines.add("unknown" + u + ",1 0.5 2 0.25");
     }
-    lines.add(videos.get(1).id() + ",3 0.9"); // a second line for a video: dead letter
+    lines.add(videos.get(1).id() + ",3 0.9"); // a second line for a video: not malformed
     lines.add("bad1,1 NaN");
     lines.add("bad2,1 0.5 2");
     lines.add("bad3," + CLASSES + " 0.5");
+    int bad1 = lines.size() - 2; // its line number
+    lines.set(0, "\uFEFF" + lines.get(0)); // a byte order mark: still the header
     Path predictions = Files.write(dir.resolve("predictions.csv"), lines, UTF_8);
 
     ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -94,7 +97,15 @@ class EvaluatePipelineTest {
         metrics.get("num_classes_with_positives").asInt());
     assertEquals(10, metrics.get("videos_without_predictions").asLong());
     assertEquals(5, metrics.get("unknown_videos").asLong());
-    assertEquals(4, metrics.get("malformed_lines").asLong());
+    assertEquals(3, metrics.get("malformed_lines").asLong());
+    assertEquals(1, metrics.get("duplicate_prediction_lines").asLong());
+    assertEquals(1, metrics.get("malformed").get("bad_score").asLong());
+    JsonNode first = metrics.get("malformed_examples").get(0);
+    assertEquals(predictions.toString(), first.get("file").asText());
+    assertEquals(bad1, first.get("line").asLong());
+    assertEquals("bad1", first.get("id").asText());
+    assertEquals("bad_score", first.get("reason").asText());
+    assertEquals(3, metrics.get("malformed_examples").size());
     assertTrue(metrics.get("loss").isNull());
     assertEquals(20, metrics.get("top_k").asInt());
 
@@ -116,7 +127,64 @@ class EvaluatePipelineTest {
         + "PERR: %.6f | MAP: %.6f | GAP: %.6f", loop.hitAtOne(), loop.perr(), loop.map(),
         loop.gap())), summary);
     assertTrue(summary.contains("videos without predictions: 10 | unknown videos: 5 | "
-        + "malformed lines: 4"), summary);
+        + "malformed lines: 3 | duplicate lines: 1\nfirst malformed lines:\n  " + predictions
+        + " line " + bad1 + " (id bad1): bad_score: score 'NaN' of class 1 is not a finite "
+        + "decimal number\n  " + predictions + " line " + (bad1 + 1) + " (id bad2): "
+        + "odd_token_count: "), summary);
+  }
+
+  /**
+   * A predictions file with nothing for the shards' labelled videos is a failed evaluation,
+   * saying why, not one scoring every video as missed; no metrics are written.
+   */
+  @Test
+  void predictionsWithNothingToEvaluateFailSayingWhy() throws Exception {
+    SyntheticShards shards = new SyntheticShards("validate", 20, 1, false, 10, 330);
+    try (OutputStream out = Files.newOutputStream(dir.resolve(shards.shardName(0)))) {
+      shards.writeShard(0, SyntheticVideos.of(4, CLASSES, FeatureSpec.VIDEO_DEFAULT), out);
+    }
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"),
+        "\uFEFFVideoId,LabelConfidencePairs\n", UTF_8);
+    assertEquals("evaluated nothing: no predictions line is for a labelled video of the shards "
+        + "(the shards hold 20 labelled videos, 0 unlabelled, 0 invalid records); the "
+        + "predictions have no data lines (an empty file, or a header only)",
+        failure("--predictions=" + headerOnly));
+    Path allBad = Files.writeString(dir.resolve("bad.csv"),
+        "VideoId,LabelConfidencePairs\nx,1 NaN\nstranger,1 0.5\n", UTF_8);
+    assertEquals("evaluated nothing: no predictions line is for a labelled video of the shards "
+        + "(the shards hold 20 labelled videos, 0 unlabelled, 0 invalid records); of 2 "
+        + "predictions lines, 1 are for videos the shards do not have, 0 repeat a video, 1 are "
+        + "malformed:\n  " + allBad + " line 2 (id x): bad_score: score 'NaN' of class 1 is "
+        + "not a finite decimal number", failure("--predictions=" + allBad));
+    assertTrue(Files.notExists(dir.resolve("out/metrics.json")), "no metrics of nothing");
+  }
+
+  /** The message of the failure an evaluation of the shards in dir ends with. */
+  private String failure(String predictions) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    Exception e = assertThrows(Exception.class, () -> evaluate(text,
+        "--evalDataPattern=" + dir.resolve("validate*"), predictions,
+        "--numClasses=" + CLASSES));
+    assertEquals("", text.toString(UTF_8), "no summary line of nothing");
+    return Throwables.getRootCause(e).getMessage();
+  }
+
+  /** A second run would have read its own per_class_ap.csv as predictions. */
+  @Test
+  void anOutputDirectoryHoldingAnInputIsRefused() throws Exception {
+    SyntheticShards shards = new SyntheticShards("validate", 5, 1, false, 10, 330);
+    try (OutputStream out = Files.newOutputStream(dir.resolve(shards.shardName(0)))) {
+      shards.writeShard(0, SyntheticVideos.of(4, CLASSES, FeatureSpec.VIDEO_DEFAULT), out);
+    }
+    Path predictions = Files.writeString(Files.createDirectories(dir.resolve("out"))
+        .resolve("predictions.csv"), "VideoId,LabelConfidencePairs\n", UTF_8);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> evaluate(new ByteArrayOutputStream(), "--evalDataPattern="
+            + dir.resolve("validate*"), "--predictions=" + dir.resolve("out/*.csv"),
+            "--numClasses=" + CLASSES));
+    assertEquals("--outputDir=" + dir.resolve("out") + " holds an input: "
+        + predictions + ", which --predictions=" + dir.resolve("out/*.csv") + " matches. Write "
+        + "outputs apart from the inputs.", e.getMessage());
   }
 
   @Test
@@ -167,6 +235,21 @@ class EvaluatePipelineTest {
     assertEquals(0, metrics.get("malformed_lines").asLong());
     assertTrue(text.toString(UTF_8).startsWith(String.format(Locale.ROOT,
         "Num classes: 2 | mAP@100000: %.6f", (ap3 + 0) / 2)), text.toString(UTF_8));
+  }
+
+  @Test
+  void aSegmentSubmissionWithoutAValidLineFailsSayingWhy() throws Exception {
+    Path shard = dir.resolve("validate0000.tfrecord");
+    try (TfRecordWriter writer = new TfRecordWriter(Files.newOutputStream(shard))) {
+      writer.write(segmentRated("vidA", new long[] {3}, new long[] {0}, new float[] {1f}));
+    }
+    Path submission = Files.write(dir.resolve("segments.csv"), List.of("\uFEFFClass,Segments",
+        "oops,vidA:0"), UTF_8);
+    Exception e = assertThrows(Exception.class, () -> evaluate(new ByteArrayOutputStream(),
+        "--evalDataPattern=" + shard, "--predictions=" + submission, "--segmentLabels"));
+    assertEquals("evaluated nothing: the submission has no valid line (1 malformed):\n  "
+        + submission + " line 2: bad_class: class 'oops' is not an integer",
+        Throwables.getRootCause(e).getMessage());
   }
 
   private static byte[] segmentRated(String id, long[] classes, long[] starts, float[] scores) {

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yt8m.model.io.PredictionLineParser;
+import org.yt8m.model.io.TfRecordReader;
+import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.io.Yt8mEncoder;
 import org.yt8m.model.nn.Models;
 import org.yt8m.model.record.FeatureSpec;
@@ -230,6 +232,100 @@ class InferPipelineTest {
     assertEquals(expected, Files.readAllLines(csv));
     assertTrue(summary.startsWith("scored 6 segments of 3 videos with FrameLevelLogisticModel"),
         summary);
+  }
+
+  /** infer once replaced its own input shard with a CSV and exited 0. */
+  @Test
+  void anOutputThatIsAnInputIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path shard = dir.resolve("test0000.tfrecord");
+    byte[] before = Files.readAllBytes(shard);
+    for (String spelling : List.of(shard.toString(), dir.resolve("train/../test0000.tfrecord")
+        .toString())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> infer(shards(), "--trainDir=" + train, "--outputFile=" + spelling,
+              "--topK=3"));
+      assertEquals("--outputFile=" + spelling + " is an input: " + shard
+          + ", which " + shards() + " matches. Write outputs apart from the inputs.",
+          e.getMessage());
+    }
+    assertArrayEquals(before, Files.readAllBytes(shard), "the shard is untouched");
+  }
+
+  /** With --numShards, each file's name is checked. */
+  @Test
+  void anOutputShardThatIsAnInputIsRefused(@TempDir Path own) throws Exception {
+    Path part = Files.copy(dir.resolve("test0000.tfrecord"),
+        own.resolve("part-00001-of-00002.tfrecord"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> infer("--inputDataPattern=" + own.resolve("*.tfrecord"), "--trainDir=" + train,
+            "--outputFile=" + own.resolve("part.tfrecord"), "--numShards=2", "--topK=3"));
+    assertEquals("--outputFile=" + part + " is an input: " + part
+        + ", which --inputDataPattern=" + own.resolve("*.tfrecord") + " matches. Write outputs "
+        + "apart from the inputs.", e.getMessage());
+  }
+
+  /** Labels are not used in inference: a video with labels the model lacks is scored. */
+  @Test
+  void videosWithLabelsTheModelDoesNotKnowAreScoredAndCounted(@TempDir Path own)
+      throws Exception {
+    VideoRecord far = VideoRecord.of("far", new int[] {3, 40}, videos.get("s0v0").features());
+    ShardFiles.write(own.resolve("test0000.tfrecord"),
+        List.of(new Yt8mEncoder(FEATURES).encodeVideo(far, true)));
+    Path csv = own.resolve("predictions.csv");
+    String summary = infer("--inputDataPattern=" + own.resolve("test*.tfrecord"),
+        "--trainDir=" + train, "--outputFile=" + csv, "--topK=3");
+    assertEquals(2, Files.readAllLines(csv).size());
+    assertTrue(Files.readAllLines(csv).get(1).startsWith("far,"));
+    assertTrue(summary.contains("\ndead letters: 0\nwarning: 1 videos have labels outside "
+        + "the model's 12 classes: scored all the same (inference does not use labels)\n"),
+        summary);
+  }
+
+  /** Every record a dead letter: the job failed, and says so after its summary. */
+  @Test
+  void scoringNothingIsAFailure(@TempDir Path own) throws Exception {
+    ShardFiles.write(own.resolve("test0000.tfrecord"), List.of(new byte[] {0x0a, 0x7f, 0x01}));
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> InferPipeline.execute(PipelineOptionsFactory.fromArgs("--inputDataPattern="
+            + own.resolve("test*.tfrecord"), "--trainDir=" + train, "--outputFile="
+            + own.resolve("p.csv"), "--topK=3").withValidation().as(InferOptions.class),
+            new PrintStream(text, true, UTF_8)));
+    assertEquals("scored nothing: every one of the 1 records read is a dead letter (above)",
+        e.getMessage());
+    assertTrue(text.toString(UTF_8).contains("\ndead letters: 1 (malformed 1)\n"),
+        text.toString(UTF_8));
+  }
+
+  /**
+   * 2017 labels reach 4708: a 2018 model (3862 classes) scores those videos all the same (103
+   * of the 3,419 in all ten shards; here one shard, counted with the 2017 vocabulary).
+   */
+  @Test
+  void real2017VideosAreAllScoredByA2018Model() throws Exception {
+    Path shard = SharedData.folder("yt8m-2017-video").resolve("validatea0.tfrecord");
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.VIDEO_DEFAULT, 4716, 300);
+    int records = 0;
+    int beyond2018 = 0;
+    try (TfRecordReader reader = new TfRecordReader(shard.toString(),
+        Files.newInputStream(shard))) {
+      while (reader.next()) {
+        int[] labels = decoder.decodeVideo(reader.buffer(), reader.length()).labels();
+        records++;
+        beyond2018 += labels.length > 0 && labels[labels.length - 1] >= 3862 ? 1 : 0;
+      }
+    }
+    assertTrue(beyond2018 > 0, "the shard has videos beyond the 2018 vocabulary");
+    Path model = dir.resolve("model-3862");
+    KnownModels.export(model, Models.LOGISTIC, FeatureSpec.VIDEO_DEFAULT,
+        KnownModels.Weights.random(1152, 3862, 4), 1);
+    Path csv = dir.resolve("validate-2017.csv");
+    String summary = infer("--inputDataPattern=" + shard, "--trainDir=" + model,
+        "--outputFile=" + csv, "--topK=1");
+    assertEquals(records + 1, Files.readAllLines(csv).size());
+    assertTrue(summary.contains("\ndead letters: 0\nwarning: " + beyond2018 + " videos have "
+        + "labels outside the model's 3862 classes: scored all the same (inference does not "
+        + "use labels)\n"), summary);
   }
 
   /** The real 2017 test shards carry no labels key at all: every video gets its line. */

@@ -1,7 +1,11 @@
 package org.yt8m.pipelines.inspect;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +15,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +105,66 @@ class InspectPipelineTest {
     assertEquals(fewest, report.get("min_frames_per_video").asInt());
     assertEquals(expectedKept, report.get("frames").asLong());
     assertTrue(text.toString(UTF_8).contains("(frame-level)"), text.toString(UTF_8));
+  }
+
+  /** A FIFO hung inspect with no output: now it is refused, named, before anything opens it. */
+  @Test
+  void aFifoIsAnErrorNamingItNotAHang() throws Exception {
+    Path fifo = dir.resolve("train0000.tfrecord");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    IllegalArgumentException e = assertTimeoutPreemptively(Duration.ofMinutes(1),
+        () -> assertThrows(IllegalArgumentException.class,
+            () -> inspect("--inputPattern=" + fifo)));
+    assertEquals("--inputPattern=" + fifo + ": " + fifo + " is a FIFO (named pipe), not a "
+        + "regular file: only regular files can be read", e.getMessage());
+  }
+
+  /** The report may not overwrite what it reports on. */
+  @Test
+  void aReportThatIsAShardIsRefused() throws Exception {
+    Path shard = writeShard("train0000.tfrecord");
+    byte[] before = Files.readAllBytes(shard);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> InspectPipeline.execute(options("--inputPattern=" + dir.resolve("train*"),
+            "--numClasses=100", "--output=" + shard), new PrintStream(
+                new ByteArrayOutputStream(), true, UTF_8)));
+    assertEquals("--output=" + shard + " is an input: " + shard + ", which "
+        + "--inputPattern=" + dir.resolve("train*") + " matches. Write outputs apart from the "
+        + "inputs.", e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(shard));
+  }
+
+  /** Without --output the report is printed and its file removed, whether the job ran or not. */
+  @Test
+  void withoutOutputNoReportFileIsLeftBehind() throws Exception {
+    Path temp = Files.createDirectories(dir.resolve("temp"));
+    Path shard = writeShard("train0000.tfrecord");
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    InspectPipeline.execute(options("--inputPattern=" + shard, "--numClasses=100",
+        "--tempLocation=" + temp), new PrintStream(text, true, UTF_8));
+    assertTrue(text.toString(UTF_8).contains("records:   30 valid, 0 invalid"),
+        text.toString(UTF_8));
+    assertFalse(text.toString(UTF_8).contains("report:"), "no file to point to");
+    Files.write(shard, new byte[] {1, 2, 3}); // corrupt: the job fails
+    assertThrows(Exception.class, () -> InspectPipeline.execute(options("--inputPattern="
+        + shard, "--numClasses=100", "--tempLocation=" + temp), new PrintStream(
+            new ByteArrayOutputStream(), true, UTF_8)));
+    try (var left = Files.list(temp)) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  private Path writeShard(String name) throws Exception {
+    SyntheticShards shards = new SyntheticShards("train", 30, 1, false, 1, 1);
+    Path shard = dir.resolve(name);
+    try (OutputStream out = Files.newOutputStream(shard)) {
+      shards.writeShard(0, SyntheticVideos.of(3, 100, FeatureSpec.VIDEO_DEFAULT), out);
+    }
+    return shard;
+  }
+
+  private static InspectOptions options(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).withValidation().as(InspectOptions.class);
   }
 
   private JsonNode inspect(String... args) throws Exception {

@@ -55,6 +55,14 @@ class TrainLauncherTest extends LauncherTestBase {
   }
 
   @Test
+  void aTrainDirHoldingTheInputsIsRefused() {
+    assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*.tfrecord",
+        "--trainDir=" + data, "--numClasses=20"));
+    assertEquals("yt8m train: error: --trainDir=" + data + " holds an input: " + data.resolve("train0000.tfrecord") + ", which --trainDataPattern=" + data
+        + "/train*.tfrecord matches. Write outputs apart from the inputs.\n", stderr());
+  }
+
+  @Test
   void aFrameLevelModelNeedsFrameFeatures(@TempDir Path trainDir) {
     assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*",
         "--trainDir=" + trainDir, "--model=DbofModel"));

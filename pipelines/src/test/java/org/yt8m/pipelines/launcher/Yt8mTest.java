@@ -51,6 +51,26 @@ class Yt8mTest extends LauncherTestBase {
     assertTrue(stderr().contains("See 'yt8m inspect --help'"), stderr());
   }
 
+  /** Beam said only "expected one element but was: <5, 7>". */
+  @Test
+  void aRepeatedOptionIsAUsageErrorNamingIt() {
+    assertEquals(Yt8m.USAGE, run("inspect", "--inputPattern=x", "--numClasses=5",
+        "--num_classes", "7"));
+    assertEquals("yt8m inspect: --numClasses is given 2 times (--numClasses=5 --numClasses=7): "
+        + "give it once\nSee 'yt8m inspect --help' for its options.\n", stderr());
+    assertEquals(Yt8m.USAGE, run("inspect", "--inputPattern=x", "--runner=DirectRunner",
+        "--runner=DataflowRunner"));
+    assertTrue(stderr().startsWith("yt8m inspect: --runner is given 2 times"), stderr());
+  }
+
+  @Test
+  void optionsThatTakeListsMayRepeat() {
+    List<String> experiments = Yt8m.parse(Command.INSPECT, List.of("--inputPattern=x",
+        "--experiments=a", "--experiments=b"), err())
+        .as(org.apache.beam.sdk.options.ExperimentalOptions.class).getExperiments();
+    assertEquals(List.of("a", "b"), experiments);
+  }
+
   @Test
   void directRunnerChecksAreOffUnlessAsked() {
     DirectOptions defaults = Yt8m.parse(Command.INSPECT, List.of("--inputPattern=x"),

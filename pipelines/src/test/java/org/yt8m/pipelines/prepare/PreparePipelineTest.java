@@ -125,6 +125,21 @@ class PreparePipelineTest {
         refused.getMessage());
   }
 
+  /** A rerun would have read the shards the first run prepared as input too. */
+  @Test
+  void anOutputDirectoryHoldingTheInputsIsRefused() throws Exception {
+    Path in = synthetic(new SyntheticShards("train", 10, 1, false, 10, 330));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> prepare("--trainDataPattern=" + in.resolve("*.tfrecord"), "--outputDir=" + in));
+    assertEquals("--outputDir=" + in + " holds an input: "
+        + in.resolve("train0000.tfrecord") + ", which --trainDataPattern="
+        + in.resolve("*.tfrecord") + " matches. Write outputs apart from the inputs.",
+        e.getMessage());
+    try (var files = Files.list(in)) {
+      assertEquals(1, files.count(), "nothing written");
+    }
+  }
+
   @Test
   void real2018ValidationShards() throws Exception {
     Path folder = SharedData.folder("yt8m-2018-video");

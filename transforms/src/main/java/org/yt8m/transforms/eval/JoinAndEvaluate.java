@@ -57,7 +57,8 @@ import org.yt8m.transforms.io.DeadLetter;
  *   <li>a video whose shard record has no labels (a test split) is not evaluated and is counted
  *       as {@code unlabelled_videos};
  *   <li>a video id on several predictions lines keeps its first line (by file and line number);
- *       the others are dead letters ({@code duplicate_video_id});
+ *       the others are counted as {@code duplicate_prediction_lines}, not as malformed lines,
+ *       and output as dead letters ({@code duplicate_video_id}) saying where the first one is;
  *   <li>a video id on several shard records keeps one (the smallest label array, so the choice
  *       does not depend on order) and counts the rest as {@code duplicate_shard_videos}.
  * </ul>
@@ -171,7 +172,8 @@ public final class JoinAndEvaluate
 
     /**
      * {@code videos_without_predictions}, {@code unknown_videos}, {@code unlabelled_videos},
-     * {@code duplicate_shard_videos}: only the counts that occurred.
+     * {@code duplicate_shard_videos}, {@code duplicate_prediction_lines}: only the counts that
+     * occurred.
      */
     public PCollection<KV<String, Long>> counts() {
       return counts;
@@ -205,11 +207,10 @@ public final class JoinAndEvaluate
         .comparing(RankedPredictions::file).thenComparingLong(RankedPredictions::line);
     /** The join's counts by name, as Beam counters too. */
     private static final Map<String, Counter> COUNTERS = Stream.of("duplicate_shard_videos",
-        "unknown_videos", "unlabelled_videos", "videos_without_predictions")
+        "duplicate_prediction_lines", "unknown_videos", "unlabelled_videos",
+        "videos_without_predictions")
         .collect(Collectors.toMap(name -> name, name -> Metrics.counter(JoinAndEvaluate.class,
             name)));
-    private static final Counter DUPLICATE_LINES = Metrics.counter(JoinAndEvaluate.class,
-        "malformed_duplicate_video_id");
     private final EvaluateVideos evaluate;
     private final TupleTag<List<KV<String, int[]>>> labelsTag;
     private final TupleTag<List<KV<String, RankedPredictions>>> predictionsTag;
@@ -284,7 +285,7 @@ public final class JoinAndEvaluate
 
     private void deadLetterDuplicate(KV<String, RankedPredictions> duplicate,
         RankedPredictions first, MultiOutputReceiver out) {
-      DUPLICATE_LINES.inc();
+      count("duplicate_prediction_lines");
       RankedPredictions line = duplicate.getValue();
       out.get(deadLettersTag).output(new DeadLetter(line.file(), line.line(),
           "line " + line.line(), duplicate.getKey(), "duplicate_video_id", "video "

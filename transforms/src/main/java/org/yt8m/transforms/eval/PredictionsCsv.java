@@ -21,7 +21,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.model.io.BadLineException;
+import org.yt8m.model.io.CsvField;
 import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
 import org.yt8m.transforms.io.DeadLetter;
@@ -38,9 +40,11 @@ import org.yt8m.transforms.io.TextLines.LineRange;
  * becomes a dead letter naming the file, the line number and the reason: {@code malformed_line},
  * {@code missing_id}, {@code odd_token_count}, {@code bad_class}, {@code class_out_of_range},
  * {@code bad_score} (including NaN and Infinity), {@code duplicate_class}; each is counted as
- * {@code malformed_<reason>}. Pairs are re-ranked by score, not trusted in file order. A line 1
- * equal to the header is skipped. Large uncompressed files are parsed in line ranges in parallel
- * ({@link Read#withRangeBytes}), each line still numbered from the start of its file.
+ * {@code malformed_<reason>}. Pairs are re-ranked by score, not trusted in file order. Ids are
+ * read as RFC 4180 fields ({@link CsvField}: quoted when they hold a comma, a quote or a line
+ * break). A line 1 equal to the header is skipped, with or without a UTF-8 byte order mark.
+ * Large uncompressed files are parsed in line ranges in parallel ({@link Read#withRangeBytes}),
+ * each line still numbered from the start of its file.
  */
 public final class PredictionsCsv {
   private PredictionsCsv() {}
@@ -161,12 +165,21 @@ public final class PredictionsCsv {
               number, parsed.ranked(), parsed.scores())));
         } catch (BadLineException e) {
           Metrics.counter(PredictionsCsv.class, "malformed_" + e.reason()).inc();
-          String id = line.indexOf(',') > 0 ? line.substring(0, line.indexOf(',')).trim()
-              : null;
-          out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, id,
-              e.reason(), e.getMessage()));
+          out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number,
+              idOf(line), e.reason(), e.getMessage()));
         }
       });
+    }
+
+    /** The video id of a line that did not parse, when it has one. */
+    private static @Nullable String idOf(String line) {
+      try {
+        CsvField.Read field = CsvField.read(line, 0);
+        String id = field.quoted() ? field.value() : field.value().trim();
+        return field.end() < line.length() && !id.isEmpty() ? id : null;
+      } catch (BadLineException e) {
+        return null;
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.yt8m.model.io.CsvField;
 import org.yt8m.model.io.SegmentLineParser;
 import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.io.WriteSortedLines;
@@ -87,9 +88,10 @@ public final class WriteSegmentsCsv
         .add(DisplayData.item("maxPerClass", maxPerClass).withLabel("Segments per class"));
   }
 
+  /** {@code class,id:start id:start ...}, quoted as RFC 4180 says when an id needs it. */
   private static String line(KV<Integer, List<KV<String, Float>>> ranked) {
-    return ranked.getKey() + "," + ranked.getValue().stream().map(KV::getKey)
-        .collect(Collectors.joining(" "));
+    return ranked.getKey() + "," + CsvField.escape(ranked.getValue().stream().map(KV::getKey)
+        .collect(Collectors.joining(" ")));
   }
 
   private static int classOf(String line) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -23,37 +24,47 @@ import org.yt8m.model.record.Yt8mRecord;
  * Reads one shard's TFRecords and decodes each: valid records to the main output, invalid ones
  * to the dead letters, counted as {@code records_read} and {@code invalid_<reason>} in the
  * {@code Yt8mIO} namespace. Broken framing fails the bundle with an error naming the file and
- * the record.
+ * the record; so does a file that is not a regular file, before it is opened. For jobs that do
+ * not use labels, a record with labels outside the classes can be kept without them, counted as
+ * {@code records_with_unknown_labels}.
  */
 final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile, T> {
   private static final long serialVersionUID = 1L;
   private static final int READ_BUFFER_BYTES = 1 << 20;
+  private static final Logger LOG = Logger.getLogger(DecodeShardFn.class.getName());
 
   private final RecordFormat<T> format;
   private final FeatureSpec features;
   private final int numClasses;
   private final int maxFrames;
+  private final boolean ignoreUnknownLabels;
   private final TupleTag<T> recordsTag;
   private final TupleTag<DeadLetter> deadLettersTag;
 
   private final Counter recordsRead = Metrics.counter(Yt8mIO.class, "records_read");
   private final Counter shardsRead = Metrics.counter(Yt8mIO.class, "shards_read");
+  private final Counter unknownLabels = Metrics.counter(Yt8mIO.class,
+      "records_with_unknown_labels");
   private transient Map<RejectReason, Counter> invalid;
   private transient Yt8mDecoder decoder;
+  private transient boolean unknownLabelsLogged;
 
   DecodeShardFn(RecordFormat<T> format, FeatureSpec features, int numClasses, int maxFrames,
-      TupleTag<T> recordsTag, TupleTag<DeadLetter> deadLettersTag) {
+      boolean ignoreUnknownLabels, TupleTag<T> recordsTag,
+      TupleTag<DeadLetter> deadLettersTag) {
     this.format = format;
     this.features = features;
     this.numClasses = numClasses;
     this.maxFrames = maxFrames;
+    this.ignoreUnknownLabels = ignoreUnknownLabels;
     this.recordsTag = recordsTag;
     this.deadLettersTag = deadLettersTag;
   }
 
   @Setup
   public void setup() {
-    decoder = new Yt8mDecoder(features, numClasses, maxFrames);
+    Yt8mDecoder checking = new Yt8mDecoder(features, numClasses, maxFrames);
+    decoder = ignoreUnknownLabels ? checking.droppingOutOfRangeLabels() : checking;
     invalid = new EnumMap<>(RejectReason.class);
     for (RejectReason reason : RejectReason.values()) {
       invalid.put(reason, Metrics.counter(Yt8mIO.class, "invalid_" + reason.code()));
@@ -64,6 +75,7 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
   public void process(@Element FileIO.ReadableFile shard, MultiOutputReceiver out)
       throws IOException {
     String file = shard.getMetadata().resourceId().toString();
+    RegularFiles.require(shard.getMetadata().resourceId());
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
     OutputReceiver<T> records = out.get(recordsTag);
@@ -71,7 +83,11 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {
         try {
-          records.output(format.decode(decoder, reader.buffer(), reader.length()));
+          T record = format.decode(decoder, reader.buffer(), reader.length());
+          if (decoder.droppedLabels() > 0) {
+            countUnknownLabels(file, reader.recordIndex(), record.id());
+          }
+          records.output(record);
         } catch (InvalidRecordException e) {
           invalid.get(e.reason()).inc();
           deadLetters.output(DeadLetter.ofRecord(file, reader.recordIndex(), e.recordId(),
@@ -85,5 +101,15 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
       throw new IOException(file + ": " + e.getMessage(), e);
     }
     shardsRead.inc();
+  }
+
+  private void countUnknownLabels(String file, long index, String id) {
+    unknownLabels.inc();
+    if (!unknownLabelsLogged) {
+      unknownLabelsLogged = true;
+      LOG.warning(file + " record " + index + " (id " + id + ") has labels outside [0, "
+          + numClasses + "): kept without them, as labels are not used here (further such "
+          + "records are only counted, as records_with_unknown_labels)");
+    }
   }
 }

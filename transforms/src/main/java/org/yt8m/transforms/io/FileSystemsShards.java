@@ -22,7 +22,8 @@ public final class FileSystemsShards {
 
   /**
    * The files matching {@code pattern}, in name order, read through {@code compression}
-   * ({@code AUTO}: by extension). No match is an error naming the pattern.
+   * ({@code AUTO}: by extension). No match is an error naming the pattern, and a match that
+   * is not a regular file (a FIFO, a device) one naming the file.
    */
   public static List<ShardSource> matching(String pattern, Compression compression)
       throws IOException {
@@ -30,6 +31,7 @@ public final class FileSystemsShards {
     List<ShardSource> shards = new ArrayList<>();
     if (match.status() == MatchResult.Status.OK) {
       for (MatchResult.Metadata metadata : match.metadata()) {
+        RegularFiles.require(metadata.resourceId());
         shards.add(source(metadata.resourceId(), compression));
       }
     }

@@ -111,6 +111,8 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
         org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
     try (OutputStream out = Channels.newOutputStream(FileSystems.create(temporary, mimeType))) {
       body.writeTo(out);
+    } catch (IOException e) { // "No space left on device" says nothing of where
+      throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
     }
     FileSystems.rename(List.of(temporary), List.of(target),
         StandardMoveOptions.IGNORE_MISSING_FILES);

@@ -37,7 +37,8 @@ import org.yt8m.transforms.coders.DeadLetterCoder;
  * which file, which record and why, and a shard whose framing is corrupt fails the job with an
  * error naming the file and the record's byte offset (TFRecordIO's error names neither).
  * Compression is detected from the file name by default ({@code .gz} is GZIP). A pattern that
- * matches no file fails the job.
+ * matches no file fails the job, and so does one that matches a FIFO, a device or a socket,
+ * naming it ({@link RegularFiles}).
  */
 public final class Yt8mIO {
   private Yt8mIO() {}
@@ -45,13 +46,13 @@ public final class Yt8mIO {
   /** Reads video-level {@code tf.train.Example} shards matching {@code filepattern}. */
   public static Read<VideoRecord> readVideos(String filepattern) {
     return new Read<>(RecordFormat.VIDEO, filepattern, RecordFormat.VIDEO.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false);
   }
 
   /** Reads frame-level {@code tf.train.SequenceExample} shards matching {@code filepattern}. */
   public static Read<FrameRecord> readFrames(String filepattern) {
     return new Read<>(RecordFormat.FRAMES, filepattern, RecordFormat.FRAMES.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false);
   }
 
   /**
@@ -62,7 +63,7 @@ public final class Yt8mIO {
   public static Read<SegmentRatings> readSegmentRatings(String filepattern) {
     return new Read<>(RecordFormat.SEGMENT_RATINGS, filepattern,
         RecordFormat.SEGMENT_RATINGS.defaultFeatures(), 3862, Yt8mDecoder.DEFAULT_MAX_FRAMES,
-        Compression.AUTO);
+        Compression.AUTO, false);
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */
@@ -75,37 +76,52 @@ public final class Yt8mIO {
     private final int numClasses;
     private final int maxFrames;
     private final Compression compression;
+    private final boolean ignoreUnknownLabels;
 
     private Read(RecordFormat<T> format, String filepattern, FeatureSpec features,
-        int numClasses, int maxFrames, Compression compression) {
+        int numClasses, int maxFrames, Compression compression, boolean ignoreUnknownLabels) {
       this.format = format;
       this.filepattern = filepattern;
       this.features = features;
       this.numClasses = numClasses;
       this.maxFrames = maxFrames;
       this.compression = compression;
+      this.ignoreUnknownLabels = ignoreUnknownLabels;
     }
 
     /** The features to take, in concatenation order (default: the 2018 readers'). */
     public Read<T> withFeatures(FeatureSpec features) {
       return new Read<>(format, filepattern, requireNonNull(features), numClasses, maxFrames,
-          compression);
+          compression, ignoreUnknownLabels);
     }
 
     /** Labels must lie in {@code [0, numClasses)} (default 3862, the 2018 vocabulary). */
     public Read<T> withNumClasses(int numClasses) {
-      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          ignoreUnknownLabels);
     }
 
     /** Frame-level records keep at most this many frames (default 300). */
     public Read<T> withMaxFrames(int maxFrames) {
-      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          ignoreUnknownLabels);
     }
 
     /** The shards' compression (default AUTO: by file extension). */
     public Read<T> withCompression(Compression compression) {
       return new Read<>(format, filepattern, features, numClasses, maxFrames,
-          requireNonNull(compression));
+          requireNonNull(compression), ignoreUnknownLabels);
+    }
+
+    /**
+     * For jobs that do not use labels (inference): a video or frame record with labels outside
+     * {@code [0, numClasses)} is kept without those labels, counted as
+     * {@code records_with_unknown_labels} and logged once per worker, instead of being a
+     * {@code label_out_of_range} dead letter.
+     */
+    public Read<T> withUnknownLabelsIgnored() {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          true);
     }
 
     @Override
@@ -121,8 +137,8 @@ public final class Yt8mIO {
           .apply("OpenShards", FileIO.readMatches().withCompression(compression)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo
-              .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, recordsTag,
-                  deadLettersTag))
+              .of(new DecodeShardFn<>(format, features, numClasses, maxFrames,
+                  ignoreUnknownLabels, recordsTag, deadLettersTag))
               .withOutputTags(recordsTag, TupleTagList.of(deadLettersTag)));
       return ReadResult.of(input.getPipeline(), recordsTag,
           outputs.get(recordsTag).setCoder(format.coder()), deadLettersTag,
@@ -142,7 +158,9 @@ public final class Yt8mIO {
           .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"))
           .add(DisplayData.item("maxFrames", maxFrames).withLabel("Max frames kept"))
           .add(DisplayData.item("compression", compression.toString())
-              .withLabel("Compression"));
+              .withLabel("Compression"))
+          .add(DisplayData.item("ignoreUnknownLabels", ignoreUnknownLabels)
+              .withLabel("Keep records with unknown labels"));
     }
   }
 }

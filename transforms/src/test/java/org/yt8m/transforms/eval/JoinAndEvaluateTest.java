@@ -86,7 +86,7 @@ class JoinAndEvaluateTest {
     PAssert.thatSingleton(joined.metrics()).satisfies(closeTo(expected.result(false)));
     PAssert.that(joined.counts()).containsInAnyOrder(KV.of("unknown_videos", 1L),
         KV.of("videos_without_predictions", 2L), KV.of("duplicate_shard_videos", 2L),
-        KV.of("unlabelled_videos", 2L));
+        KV.of("unlabelled_videos", 2L), KV.of("duplicate_prediction_lines", 3L));
     PAssert.that(joined.deadLetters().apply("Duplicates", MapElements
         .into(TypeDescriptors.strings()).via(DeadLetter::toString))).containsInAnyOrder(
             file + " line 7 (id dup): duplicate_video_id: video dup already has predictions on "

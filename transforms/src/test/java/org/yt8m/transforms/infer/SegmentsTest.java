@@ -14,8 +14,13 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.metrics.ClassAp;
+import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.coders.SegmentRatingsCoder;
+import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.eval.VideoPredictionsCoder;
 import org.yt8m.transforms.testing.TestPipelines;
@@ -63,6 +68,37 @@ class SegmentsTest {
     pipeline.run();
     assertEquals(List.of("Class,Segments", "2,a:5 b:5", "7,b:5", "10,a:0 a:5"),
         Files.readAllLines(csv));
+  }
+
+  /**
+   * Ids holding a comma or a quote are written quoted and read back whole: every rated
+   * positive segment is found where it was ranked. An id holding a line break keeps the file
+   * parsing, but white space separates a line's segments, so it cannot match.
+   */
+  @Test
+  void hostileIdsSurviveTheSubmission() throws Exception {
+    Path csv = dir.resolve("hostile.csv");
+    List<String> ids = List.of("x,y", "q\"z", "n\nl");
+    Pipeline write = TestPipelines.create();
+    write.apply(Create.of(segment(ids.get(0) + ":0", new int[] {2}, 0.9f),
+            segment(ids.get(1) + ":0", new int[] {2}, 0.8f),
+            segment(ids.get(2) + ":5", new int[] {2}, 0.7f))
+            .withCoder(VideoPredictionsCoder.of()))
+        .apply(WriteSegmentsCsv.to(csv.toString()));
+    write.run();
+    assertEquals("Class,Segments\n2,\"x,y:0 q\"\"z:0 n\nl:5\"\n", Files.readString(csv));
+
+    Pipeline read = TestPipelines.create();
+    EvaluateSegments.Result result = read
+        .apply(Create.of(ids.stream().map(id -> SegmentRatings.of(id, new int[0],
+            new int[] {2}, new long[] {id.equals("n\nl") ? 5 : 0}, new float[] {1f}))
+            .toList()).withCoder(SegmentRatingsCoder.of()))
+        .apply(EvaluateSegments.against(csv.toString()).withNumClasses(10));
+    double ap = 2.0 / 3; // two of three rated positives found, at ranks 1 and 2
+    PAssert.thatSingleton(result.metrics()).isEqualTo(new SegmentMetrics(1, ap, 100_000, 3,
+        0, List.of(new ClassAp(2, ap, 3, 2))));
+    PAssert.that(result.deadLetters()).empty();
+    read.run();
   }
 
   @Test

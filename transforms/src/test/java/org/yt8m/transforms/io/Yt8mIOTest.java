@@ -137,6 +137,24 @@ class Yt8mIOTest {
         "invalid_" + RejectReason.NO_FRAMES.code()));
   }
 
+  /** Inference does not use labels: labels the model does not know do not lose the video. */
+  @Test
+  void aReadForInferenceKeepsRecordsWithUnknownLabelsAndCountsThem() throws Exception {
+    Path shard = ShardFiles.write(dir.resolve("test.tfrecord"), List.of(
+        ENCODER.encodeVideo(video("known", 3), true),
+        example("unknown", 5000L, floats(4), floats(2)).toByteArray()));
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<VideoRecord> read = pipeline.apply(Yt8mIO.readVideos(shard.toString())
+        .withFeatures(SPEC).withNumClasses(3862).withUnknownLabelsIgnored());
+    PAssert.that(read.records().apply(MapElements.into(TypeDescriptors.strings())
+            .via(record -> record.id() + " " + Arrays.toString(record.labels()))))
+        .containsInAnyOrder("known [3]", "unknown []");
+    PAssert.that(read.deadLetters()).empty();
+    PipelineResult result = pipeline.run();
+    assertEquals(1, TestPipelines.counter(result, Yt8mIO.class, "records_with_unknown_labels"));
+    assertEquals(0, TestPipelines.counter(result, Yt8mIO.class, "invalid_label_out_of_range"));
+  }
+
   @Test
   void deadLettersFrameLevelRecordsWhoseFeaturesDisagree() throws Exception {
     FeatureSpec frames = FeatureSpec.parse("rgb,audio", "2,1");
