@@ -23,8 +23,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Commits a {@link FileSet} once every one of its files is staged: the files its writers output
  * ({@link FileSet#stage}) are gathered into one element, and one DoFn runs
- * {@link FileSet#commit}. Outputs the manifest's text (empty for a set without one), once the
- * set is in place.
+ * {@link FileSet#commit}. Outputs the manifest's text once the set is in place.
  *
  * <p>On Dataflow, where bundles are retried and may run twice, this is as safe as Beam's own
  * {@code WriteFiles} (temporary files, then a finalizing step after a GroupByKey): a writer's
@@ -36,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * earlier set's shards of another count beside the new ones.
  *
  * <pre>{@code
- * FileSet set = FileSet.of(dir, "prepared", names).withMembers(regex).withManifest("manifest.json");
+ * FileSet set = FileSet.of(dir, "prepared", names, "manifest.json").withMembers(regex);
  * PCollection<StagedFile> staged = shards.apply(ParDo.of(fnThatCalls(set::stage)));
  * staged.apply("Commit", CommitFileSet.of(set).withManifestFields(fieldsView));
  * }</pre>

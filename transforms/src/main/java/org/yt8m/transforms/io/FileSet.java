@@ -23,7 +23,6 @@ import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Files that are written as a whole or not at all: the shards of a sharded predictions CSV, of
@@ -44,9 +43,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>marks the manifest incomplete ({@code "complete": false}): from here readers refuse the
  *       set rather than read old and new files mixed;
  *   <li>renames the staged files over their final names;
- *   <li>removes the files the set owns by name that it no longer has (shards of another count);
+ *   <li>removes the files the set owns by name that it no longer has (shards of another count),
+ *       when the directory held the set's manifest: proof that the files of those names are an
+ *       earlier run's, not files of the same names that the set never wrote;
  *   <li>writes the manifest, listing every file with its size and CRC32C, complete: the set is
- *       committed (a set of one file writes none and removes an earlier set's);
+ *       committed;
  *   <li>removes the staging directories of this set, this run's and any a killed run left.
  * </ol>
  *
@@ -63,27 +64,26 @@ public final class FileSet implements Serializable {
   private final String name;
   private final List<String> files;
   private final String memberPattern;
-  private final @Nullable String manifest;
-  private final boolean writesManifest;
+  private final String manifest;
   private final String stagingId;
 
   private FileSet(String directory, String name, List<String> files, String memberPattern,
-      @Nullable String manifest, boolean writesManifest, String stagingId) {
+      String manifest, String stagingId) {
     this.directory = directory;
     this.name = name;
     this.files = files;
     this.memberPattern = memberPattern;
     this.manifest = manifest;
-    this.writesManifest = writesManifest;
     this.stagingId = stagingId;
   }
 
   /**
-   * The files {@code files} (names) in {@code directory} (local or any Beam file system's),
-   * called {@code name} in the names of staging directories and in messages. By default the set
-   * owns exactly its files' names and has no manifest.
+   * The files {@code files} (names) in {@code directory} (local or any Beam file system's) with
+   * the manifest {@code manifest} beside them, called {@code name} in the names of staging
+   * directories and in messages. By default the set owns exactly its files' names.
    */
-  public static FileSet of(String directory, String name, List<String> files) {
+  public static FileSet of(String directory, String name, List<String> files,
+      String manifest) {
     checkArgument(!files.isEmpty(), "a set of no files");
     checkArgument(new LinkedHashSet<>(files).size() == files.size(), "files named twice: %s",
         files);
@@ -91,10 +91,12 @@ public final class FileSet implements Serializable {
       checkArgument(!file.isEmpty() && file.indexOf('/') < 0, "a file name, not a path: '%s'",
           file);
     }
+    checkArgument(!manifest.isEmpty() && manifest.indexOf('/') < 0 && !files.contains(manifest),
+        "bad manifest name '%s'", manifest);
     String dir = FileSystems.matchNewResource(directory, true).toString();
     return new FileSet(dir, name, List.copyOf(files),
-        files.stream().map(Pattern::quote).reduce((a, b) -> a + "|" + b).orElseThrow(), null,
-        false, UUID.randomUUID().toString());
+        files.stream().map(Pattern::quote).reduce((a, b) -> a + "|" + b).orElseThrow(),
+        manifest, UUID.randomUUID().toString());
   }
 
   /**
@@ -103,30 +105,9 @@ public final class FileSet implements Serializable {
    * committed, and readers refuse them.
    */
   public FileSet withMembers(String regex) {
-    Pattern.compile(regex);
-    return new FileSet(directory, name, files, regex, manifest, writesManifest, stagingId);
-  }
-
-  /** Writes the manifest {@code manifestName} in the directory, last. */
-  public FileSet withManifest(String manifestName) {
-    return new FileSet(directory, name, files, memberPattern, checkName(manifestName), true,
-        stagingId);
-  }
-
-  /**
-   * Writes no manifest (a set of one file, whose rename commits it), and removes the manifest
-   * {@code manifestName} an earlier set of this name had.
-   */
-  public FileSet replacingManifest(String manifestName) {
-    checkArgument(files.size() == 1, "a set of %s files needs a manifest", files.size());
-    return new FileSet(directory, name, files, memberPattern, checkName(manifestName), false,
-        stagingId);
-  }
-
-  private String checkName(String manifestName) {
-    checkArgument(!manifestName.isEmpty() && manifestName.indexOf('/') < 0
-        && !files.contains(manifestName), "bad manifest name '%s'", manifestName);
-    return manifestName;
+    checkArgument(!Pattern.compile(regex).matcher(manifest).matches(),
+        "the members '%s' take in the manifest %s", regex, manifest);
+    return new FileSet(directory, name, files, regex, manifest, stagingId);
   }
 
   /** The directory, as Beam resolves it (with a final slash). */
@@ -144,9 +125,9 @@ public final class FileSet implements Serializable {
     return resolve(file).toString();
   }
 
-  /** The path of the manifest, if the set has one. */
-  public Optional<String> manifestPath() {
-    return writesManifest ? Optional.of(path(manifest)) : Optional.empty();
+  /** The path of the manifest. */
+  public String manifestPath() {
+    return path(manifest);
   }
 
   /**
@@ -176,8 +157,7 @@ public final class FileSet implements Serializable {
 
   /**
    * Commits the set from what its writers staged (see the class comment for the steps), with
-   * {@code fields} at the head of the manifest. Returns the manifest's text (empty for a set
-   * without one).
+   * {@code fields} at the head of the manifest. Returns the manifest's text.
    */
   public String commit(List<StagedFile> staged, ObjectNode fields) throws IOException {
     Map<String, StagedFile> byName = new HashMap<>();
@@ -209,21 +189,15 @@ public final class FileSet implements Serializable {
             + "%s)", file.name(), staging(), file.bytes(), file.crc32c());
       }
     }
-    ResourceId manifestId = manifest == null ? null : resolve(manifest);
-    boolean oldManifest = manifestId != null && metadata(manifestId).isPresent();
-    if (writesManifest || oldManifest) {
-      WriteFile.write(manifestId.toString(), SetManifest.render(fields, listed, memberPattern,
-          false));
-    }
+    String manifestPath = manifestPath();
+    boolean earlierSet = metadata(resolve(manifest)).isPresent();
+    WriteFile.write(manifestPath, SetManifest.render(fields, listed, memberPattern, false));
     FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
-    removeStrays();
-    String text = "";
-    if (writesManifest) {
-      text = SetManifest.render(fields, listed, memberPattern, true);
-      WriteFile.write(manifestId.toString(), text);
-    } else if (manifestId != null) {
-      FileSystems.delete(List.of(manifestId), StandardMoveOptions.IGNORE_MISSING_FILES);
+    if (earlierSet) {
+      removeStrays();
     }
+    String text = SetManifest.render(fields, listed, memberPattern, true);
+    WriteFile.write(manifestPath, text);
     removeStagingDirectories();
     return text;
   }
@@ -234,8 +208,7 @@ public final class FileSet implements Serializable {
     List<ResourceId> strays = new ArrayList<>();
     for (MatchResult.Metadata file : list(directory + "*")) {
       String fileName = file.resourceId().getFilename();
-      if (members.matcher(fileName).matches() && !files.contains(fileName)
-          && !fileName.equals(manifest)) {
+      if (members.matcher(fileName).matches() && !files.contains(fileName)) {
         strays.add(file.resourceId());
       }
     }

@@ -45,10 +45,9 @@ import org.jspecify.annotations.Nullable;
  * Outputs the paths written, once they are in place.
  *
  * <p>The files are one {@link FileSet}, committed whole ({@link CommitFileSet}): staged beside
- * the destination, then moved into place together, shards with the manifest
- * {@code out.csv.manifest.json} written last. What the name {@code out.csv} held before and this
- * run does not write is removed at the commit: the shards of another count, or the one file when
- * writing shards, and the shards and their manifest when writing the one file.
+ * the destination, then moved into place together, the manifest {@code out.csv.manifest.json}
+ * written last. What an earlier run wrote for the name {@code out.csv} and this run does not
+ * write is removed at the commit: the shards of another count, or the one file.
  *
  * <p>A file is sorted in the memory of the worker that writes it: one file of the 2018 test
  * set's predictions (700k lines, about 200 MB) fits a default worker; beyond that, shard.
@@ -90,7 +89,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     return new WriteSortedLines(path, header, numShards, order);
   }
 
-  /** The manifest of the shards written for {@code path}: {@code path.manifest.json}. */
+  /** The manifest of the files written for {@code path}: {@code path.manifest.json}. */
   public static String manifestName(String path) {
     return FileSystems.matchNewResource(path, false).getFilename() + ".manifest.json";
   }
@@ -148,11 +147,9 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String extension = dot > 0 ? name.substring(dot) : "";
-    FileSet set = FileSet.of(file.getCurrentDirectory().toString(), name, names)
+    return FileSet.of(file.getCurrentDirectory().toString(), name, names, manifestName(path))
         .withMembers(Pattern.quote(name) + "|" + Pattern.quote(stem) + "-\\d{5}-of-\\d{5}"
             + Pattern.quote(extension));
-    return numShards == 0 ? set.replacingManifest(manifestName(path))
-        : set.withManifest(manifestName(path));
   }
 
   @Override

@@ -206,8 +206,8 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
   /** The {@code numShards} shards in {@code outputDir}, as a set with its manifest. */
   private static FileSet fileSet(String outputDir, int numShards) {
     return FileSet.of(outputDir, "prepared", IntStream.range(0, numShards)
-            .mapToObj(shard -> shardName(shard, numShards)).toList())
-        .withMembers(SHARD_NAMES).withManifest(MANIFEST);
+            .mapToObj(shard -> shardName(shard, numShards)).toList(), MANIFEST)
+        .withMembers(SHARD_NAMES);
   }
 
   @Override

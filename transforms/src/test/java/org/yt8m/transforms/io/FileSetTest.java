@@ -102,13 +102,13 @@ class FileSetTest {
   }
 
   @Test
-  void oneFileWithoutAManifestRemovesAnEarlierSetAndItsManifest() throws Exception {
-    commitNew(3, "three");
-    FileSet one = FileSet.of(dir.toString(), "parts", List.of("part-0.txt"))
-        .withMembers(MEMBERS).replacingManifest("parts.manifest.json");
-    one.commit(List.of(one.stage("part-0.txt", "alone")), FileSet.noFields());
-    assertEquals(List.of("part-0.txt"), listing());
-    assertEquals("alone", read("part-0.txt"));
+  void filesOfTheSetsNamesAreRemovedOnlyWhereItsManifestWas() throws Exception {
+    Files.writeString(dir.resolve("part-5.txt"), "someone else's, of the same name");
+    commitNew(1, "first");
+    assertTrue(Files.exists(dir.resolve("part-5.txt")), "no manifest: not the set's file");
+    Files.writeString(dir.resolve("part-6.txt"), "a stray");
+    commitNew(2, "second");
+    assertEquals(List.of("part-0.txt", "part-1.txt", "parts.manifest.json"), listing());
   }
 
   @Test
@@ -167,8 +167,8 @@ class FileSetTest {
     for (int i = 0; i < files; i++) {
       names.add("part-" + i + ".txt");
     }
-    return FileSet.of(dir.toString(), "parts", names).withMembers(MEMBERS)
-        .withManifest("parts.manifest.json");
+    return FileSet.of(dir.toString(), "parts", names, "parts.manifest.json")
+        .withMembers(MEMBERS);
   }
 
   /** A run that writes the set of {@code files} files holding {@code text}, to the end. */

@@ -85,7 +85,7 @@ class WriteSortedLinesTest {
     assertEquals(List.of("out-00000-of-00002.csv", "out-00001-of-00002.csv",
         "out.csv.manifest.json"), listing(), "no -of-00004 file is left for a glob to count");
     write(file, 0);
-    assertEquals(List.of("out.csv"), listing());
+    assertEquals(List.of("out.csv", "out.csv.manifest.json"), listing());
     write(file, 2);
     assertEquals(List.of("out-00000-of-00002.csv", "out-00001-of-00002.csv",
         "out.csv.manifest.json"), listing());
