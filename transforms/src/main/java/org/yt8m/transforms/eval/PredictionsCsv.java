@@ -24,6 +24,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.io.BadLineException;
 import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.io.CheckSets;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.TextLines;
@@ -40,7 +41,9 @@ import org.yt8m.transforms.io.TextLines.LineRange;
  * {@code bad_score} (including NaN and Infinity), {@code duplicate_class}; each is counted as
  * {@code malformed_<reason>}. Pairs are re-ranked by score, not trusted in file order. A line 1
  * equal to the header is skipped. Large uncompressed files are parsed in line ranges in parallel
- * ({@link Read#withRangeBytes}), each line still numbered from the start of its file.
+ * ({@link Read#withRangeBytes}), each line still numbered from the start of its file. Files of
+ * a set that {@code infer} wrote are checked against its manifest first ({@link CheckSets}): a
+ * stray shard of an earlier run, or a set changed since, fails the read naming the file.
  */
 public final class PredictionsCsv {
   private PredictionsCsv() {}
@@ -87,6 +90,7 @@ public final class PredictionsCsv {
       PCollectionTuple outputs = input
           .apply("MatchFiles", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("CheckSets", CheckSets.create())
           .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("SplitFiles", ParDo.of(new SplitFileFn(rangeBytes)))
