@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -48,7 +49,8 @@ import org.apache.beam.sdk.util.MimeTypes;
  *       earlier run's, not files of the same names that the set never wrote;
  *   <li>writes the manifest, listing every file with its size and CRC32C, complete: the set is
  *       committed;
- *   <li>removes the staging directories of this set, this run's and any a killed run left.
+ *   <li>removes the staging directories of this set, this run's and any a killed run left, and
+ *       the temporaries of whole-file writes of its names that a killed run left.
  * </ol>
  *
  * <p>Every step is idempotent, so a retried commit finishes what a failed one began. A run
@@ -59,6 +61,9 @@ import org.apache.beam.sdk.util.MimeTypes;
 public final class FileSet implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final String STAGING = ".tmp-";
+  /** {@link WriteFile}'s temporary of a file: {@code .NAME.UUID.tmp}. */
+  private static final Pattern WRITE_FILE_TEMPORARY = Pattern.compile(
+      "\\.(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
   private final String directory;
   private final String name;
@@ -193,26 +198,26 @@ public final class FileSet implements Serializable {
     boolean earlierSet = metadata(resolve(manifest)).isPresent();
     WriteFile.write(manifestPath, SetManifest.render(fields, listed, memberPattern, false));
     FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
-    if (earlierSet) {
-      removeStrays();
-    }
-    String text = SetManifest.render(fields, listed, memberPattern, true);
-    WriteFile.write(manifestPath, text);
-    removeStagingDirectories();
-    return text;
-  }
-
-  /** Removes the files the set owns by name but does not have: an earlier set's. */
-  private void removeStrays() throws IOException {
-    Pattern members = Pattern.compile(memberPattern);
     List<ResourceId> strays = new ArrayList<>();
+    List<ResourceId> temporaries = new ArrayList<>();
+    Pattern members = Pattern.compile(memberPattern);
     for (MatchResult.Metadata file : list(directory + "*")) {
       String fileName = file.resourceId().getFilename();
-      if (members.matcher(fileName).matches() && !files.contains(fileName)) {
+      if (earlierSet && members.matcher(fileName).matches() && !files.contains(fileName)) {
         strays.add(file.resourceId());
+      }
+      Matcher temporary = WRITE_FILE_TEMPORARY.matcher(fileName);
+      if (temporary.matches() && (temporary.group(1).equals(manifest)
+          || members.matcher(temporary.group(1)).matches())) {
+        temporaries.add(file.resourceId());
       }
     }
     FileSystems.delete(strays, StandardMoveOptions.IGNORE_MISSING_FILES);
+    String text = SetManifest.render(fields, listed, memberPattern, true);
+    WriteFile.write(manifestPath, text);
+    FileSystems.delete(temporaries, StandardMoveOptions.IGNORE_MISSING_FILES);
+    removeStagingDirectories();
+    return text;
   }
 
   /**

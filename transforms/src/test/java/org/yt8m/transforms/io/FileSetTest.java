@@ -69,10 +69,16 @@ class FileSetTest {
     stage(killed, "killed"); // a run that never committed: its staging directory stays
     commitNew(4, "four");
     Files.writeString(dir.resolve("unrelated.txt"), "not a member");
+    String uuid = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    for (String name : List.of("parts.manifest.json", "part-3.txt", "unrelated.txt")) {
+      // what a whole-file write killed before its rename leaves
+      Files.writeString(dir.resolve("." + name + "." + uuid + ".tmp"), "half");
+    }
 
     commitNew(2, "two");
-    assertEquals(List.of("part-0.txt", "part-1.txt", "parts.manifest.json", "unrelated.txt"),
-        listing(), "the -2 and -3 files of four, and every staging directory, are gone");
+    assertEquals(List.of("." + "unrelated.txt." + uuid + ".tmp", "part-0.txt", "part-1.txt",
+        "parts.manifest.json", "unrelated.txt"), listing(), "the -2 and -3 files of four, "
+        + "every staging directory and the set's half-written temporaries are gone");
   }
 
   @Test
