@@ -2,6 +2,7 @@ package org.yt8m.transforms.io;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,11 +117,6 @@ public final class FileSet implements Serializable {
     return new FileSet(directory, name, files, regex, manifest, stagingId);
   }
 
-  /** The directory, as Beam resolves it (with a final slash). */
-  public String directory() {
-    return directory;
-  }
-
   /** The files' names, in order. */
   public List<String> files() {
     return files;
@@ -128,11 +125,6 @@ public final class FileSet implements Serializable {
   /** The final path of the file {@code file}. */
   public String path(String file) {
     return resolve(file).toString();
-  }
-
-  /** The path of the manifest. */
-  public String manifestPath() {
-    return path(manifest);
   }
 
   /**
@@ -156,8 +148,7 @@ public final class FileSet implements Serializable {
 
   /** Stages a text file: {@link #stage} of {@code text}'s UTF-8 bytes. */
   public StagedFile stage(String file, String text) throws IOException {
-    return stage(file, MimeTypes.TEXT, out -> out.write(
-        text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return stage(file, MimeTypes.TEXT, out -> out.write(text.getBytes(UTF_8)));
   }
 
   /**
@@ -165,39 +156,13 @@ public final class FileSet implements Serializable {
    * {@code fields} at the head of the manifest. Returns the manifest's text.
    */
   public String commit(List<StagedFile> staged, ObjectNode fields) throws IOException {
-    Map<String, StagedFile> byName = new HashMap<>();
-    for (StagedFile file : staged) {
-      StagedFile other = byName.put(file.name(), file);
-      checkState(other == null || other.equals(file), "%s staged twice, as %s and %s",
-          file.name(), other, file);
-    }
-    checkState(byName.keySet().equals(Set.copyOf(files)), "%s: staged %s, where the set is "
-        + "%s", name, byName.keySet(), files);
-    List<StagedFile> listed = files.stream().map(byName::get).toList();
-
-    List<ResourceId> from = new ArrayList<>();
-    List<ResourceId> to = new ArrayList<>();
-    for (StagedFile file : listed) {
-      ResourceId stagedId = staging().resolve(file.name(), StandardResolveOptions.RESOLVE_FILE);
-      Optional<MatchResult.Metadata> stagedFile = metadata(stagedId);
-      if (stagedFile.isPresent()) {
-        checkState(stagedFile.get().sizeBytes() == file.bytes(), "%s is %s bytes, where its "
-            + "writer wrote %s", stagedId, stagedFile.get().sizeBytes(), file.bytes());
-        from.add(stagedId);
-        to.add(resolve(file.name()));
-      } else {
-        // A retried commit: the file was moved into place before the failure.
-        Optional<MatchResult.Metadata> placed = metadata(resolve(file.name()));
-        checkState(placed.isPresent() && placed.get().sizeBytes() == file.bytes()
-            && ManifestCheck.crc32c(placed.get().resourceId()).equals(file.crc32c()),
-            "%s is neither staged in %s nor in place as its writer wrote it (%s bytes, CRC32C "
-            + "%s)", file.name(), staging(), file.bytes(), file.crc32c());
-      }
-    }
-    String manifestPath = manifestPath();
+    List<StagedFile> listed = inSetOrder(staged);
+    Map<ResourceId, ResourceId> moves = requireStaged(listed);
+    String manifestPath = path(manifest);
     boolean earlierSet = metadata(resolve(manifest)).isPresent();
     WriteFile.write(manifestPath, SetManifest.render(fields, listed, memberPattern, false));
-    FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+    FileSystems.rename(List.copyOf(moves.keySet()), List.copyOf(moves.values()),
+        StandardMoveOptions.IGNORE_MISSING_FILES);
     List<ResourceId> strays = new ArrayList<>();
     List<ResourceId> temporaries = new ArrayList<>();
     Pattern members = Pattern.compile(memberPattern);
@@ -218,6 +183,44 @@ public final class FileSet implements Serializable {
     FileSystems.delete(temporaries, StandardMoveOptions.IGNORE_MISSING_FILES);
     removeStagingDirectories();
     return text;
+  }
+
+  /** {@code staged} in the order of the set's files, which it must be exactly. */
+  private List<StagedFile> inSetOrder(List<StagedFile> staged) {
+    Map<String, StagedFile> byName = new HashMap<>();
+    for (StagedFile file : staged) {
+      StagedFile other = byName.put(file.name(), file);
+      checkState(other == null || other.equals(file), "%s staged twice, as %s and %s",
+          file.name(), other, file);
+    }
+    checkState(byName.keySet().equals(Set.copyOf(files)), "%s: staged %s, where the set is "
+        + "%s", name, byName.keySet(), files);
+    return files.stream().map(byName::get).toList();
+  }
+
+  /**
+   * The renames that put the staged files in place, after checking that each is staged as its
+   * writer reported it or, for a retried commit, already in place as its writer wrote it.
+   */
+  private Map<ResourceId, ResourceId> requireStaged(List<StagedFile> listed)
+      throws IOException {
+    Map<ResourceId, ResourceId> moves = new LinkedHashMap<>();
+    for (StagedFile file : listed) {
+      ResourceId stagedId = staging().resolve(file.name(), StandardResolveOptions.RESOLVE_FILE);
+      Optional<MatchResult.Metadata> stagedFile = metadata(stagedId);
+      if (stagedFile.isPresent()) {
+        checkState(stagedFile.get().sizeBytes() == file.bytes(), "%s is %s bytes, where its "
+            + "writer wrote %s", stagedId, stagedFile.get().sizeBytes(), file.bytes());
+        moves.put(stagedId, resolve(file.name()));
+      } else {
+        Optional<MatchResult.Metadata> placed = metadata(resolve(file.name()));
+        checkState(placed.isPresent() && placed.get().sizeBytes() == file.bytes()
+            && ManifestCheck.crc32c(placed.get().resourceId()).equals(file.crc32c()),
+            "%s is neither staged in %s nor in place as its writer wrote it (%s bytes, CRC32C "
+            + "%s)", file.name(), staging(), file.bytes(), file.crc32c());
+      }
+    }
+    return moves;
   }
 
   /**

@@ -11,7 +11,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * A file of a {@link FileSet} written to the set's staging directory, as its writer saw it: its
- * final name, its size and the CRC32C of its bytes ({@link Crc32c#hex} form). What a writer
+ * final name, its size and the CRC32C of its bytes (8 lowercase hex digits). What a writer
  * outputs and what the set's commit checks and lists in the manifest.
  */
 public record StagedFile(String name, long bytes, String crc32c) {
