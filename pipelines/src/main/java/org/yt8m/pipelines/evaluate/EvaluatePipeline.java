@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -288,14 +289,14 @@ public final class EvaluatePipeline {
         .withOutputTags(RenderFn.METRICS_JSON, TupleTagList.of(RenderFn.REPORT_HTML)));
     PCollection<String> metricsJson = rendered.get(RenderFn.METRICS_JSON)
         .setCoder(StringUtf8Coder.of());
-    metricsJson.apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
-        EvaluationReport.METRICS_FILE)).via(json -> json));
-    rendered.get(RenderFn.REPORT_HTML).setCoder(StringUtf8Coder.of())
-        .apply("WriteReport", WriteFile.<String>to(outputFile(options,
-            EvaluationReport.REPORT_FILE)).via(html -> html));
-    metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
-        EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
-    return metricsJson;
+    PCollection<String> committed = EvaluationFiles.write(options.getOutputDir(), Map.of(
+        EvaluationReport.METRICS_FILE, metricsJson,
+        EvaluationReport.REPORT_FILE, rendered.get(RenderFn.REPORT_HTML)
+            .setCoder(StringUtf8Coder.of()),
+        EvaluationReport.PER_CLASS_FILE, metrics.apply("RenderPerClassAp",
+            MapElements.into(TypeDescriptors.strings())
+                .via(m -> EvaluationReport.perClassCsv(m.perClass())))));
+    return metricsJson.apply("OnceWritten", Wait.on(committed));
   }
 
   /** The 2019 segment-level evaluation: a Class,Segments submission against rated segments. */
@@ -312,15 +313,15 @@ public final class EvaluatePipeline {
     String context = EvaluationReport.segmentContext(options.getEvalDataPattern(),
         options.getPredictions(), Instant.now().toString()).toString();
     PCollection<SegmentMetrics> metrics = result.metrics();
-    metrics
-        .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
-            .withSideInput(RenderSegmentsFn.COUNTS, counts)
-            .withSideInput(RenderSegmentsFn.MALFORMED, malformedView(result.deadLetters())))
-        .setCoder(StringUtf8Coder.of())
-        .apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
-            EvaluationReport.METRICS_FILE)).via(json -> json));
-    metrics.apply("WritePerClassAp", WriteFile.<SegmentMetrics>to(outputFile(options,
-        EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
+    EvaluationFiles.write(options.getOutputDir(), Map.of(
+        EvaluationReport.METRICS_FILE, metrics
+            .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
+                .withSideInput(RenderSegmentsFn.COUNTS, counts)
+                .withSideInput(RenderSegmentsFn.MALFORMED, malformedView(result.deadLetters())))
+            .setCoder(StringUtf8Coder.of()),
+        EvaluationReport.PER_CLASS_FILE, metrics.apply("RenderPerClassAp",
+            MapElements.into(TypeDescriptors.strings())
+                .via(m -> EvaluationReport.perClassCsv(m.perClass())))));
     return pipeline.run();
   }
 

@@ -12,6 +12,7 @@ import org.yt8m.transforms.synthetic.WriteSyntheticShards;
 /**
  * {@code yt8m generate}: writes a synthetic YouTube-8M split in the real format whose labels
  * follow a hidden model of the features: the embedded default every other command can run on.
+ * The split's shards appear together, with their manifest, when the job succeeds.
  */
 public final class GeneratePipeline {
   private GeneratePipeline() {}
@@ -26,9 +27,9 @@ public final class GeneratePipeline {
     SyntheticShards shards = shards(options);
     JobRunner.awaitSuccess(run(options));
     String suffix = options.getCompression().getSuggestedSuffix();
-    String files = shards.numShards() == 1 ? shards.shardName(0) + suffix
+    String files = (shards.numShards() == 1 ? shards.shardName(0) + suffix
         : shards.shardName(0) + suffix + " ... " + shards.shardName(shards.numShards() - 1)
-            + suffix;
+            + suffix) + ", " + WriteSyntheticShards.manifestName(shards.split());
     out.printf(Locale.ROOT, "wrote %,d %s videos (%s split, seed %d) in %d shard%s to %s: %s%n",
         shards.numVideos(), shards.frameLevel() ? "frame-level" : "video-level",
         shards.split(), options.getSeed(), shards.numShards(),

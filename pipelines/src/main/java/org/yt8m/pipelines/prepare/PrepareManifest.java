@@ -2,7 +2,6 @@ package org.yt8m.pipelines.prepare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,16 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.transforms.inspect.DeadLetterStats;
-import org.yt8m.transforms.shuffle.ShardPlan;
 import org.yt8m.transforms.shuffle.ShuffleIntoShards;
 
 /**
- * {@code manifest.json}, written beside the prepared shards: what they hold and how they were
- * made (snake_case keys; the reader flags in the starter's flag form, as
+ * {@code manifest.json}, written beside the prepared shards when they are committed: what they
+ * hold and how they were made (snake_case keys; the reader flags in the starter's flag form, as
  * {@code model_flags.json} has them), and the one-line summary {@code yt8m prepare} prints.
+ * {@link ShuffleIntoShards} adds the shards' own keys and the files' sizes and checksums.
  */
 public final class PrepareManifest {
-  public static final String FILE = "manifest.json";
+  public static final String FILE = ShuffleIntoShards.MANIFEST;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,20 +42,13 @@ public final class PrepareManifest {
   }
 
   /**
-   * The manifest: the context's keys, {@code records}, {@code num_shards}, {@code shards} (file
-   * names, in order), {@code records_per_shard}, {@code invalid_records} (left out), and the
-   * dead letters' {@code invalid} (reason to count) and {@code invalid_examples}.
+   * The manifest's fields ahead of the shards' ({@code records}, {@code num_shards},
+   * {@code shards}, {@code records_per_shard}, then the files): the context's keys,
+   * {@code invalid_records} (left out), and the dead letters' {@code invalid} (reason to count)
+   * and {@code invalid_examples}.
    */
-  static ObjectNode json(ObjectNode context, ShardPlan plan, DeadLetterStats deadLetters) {
+  static ObjectNode fields(ObjectNode context, DeadLetterStats deadLetters) {
     ObjectNode json = context.deepCopy();
-    json.put("records", plan.records());
-    json.put("num_shards", plan.numShards());
-    ArrayNode shards = json.putArray("shards");
-    ArrayNode sizes = json.putArray("records_per_shard");
-    for (int shard = 0; shard < plan.numShards(); shard++) {
-      shards.add(ShuffleIntoShards.shardName(shard, plan.numShards()));
-      sizes.add(plan.recordsInShard(shard));
-    }
     json.put("invalid_records", deadLetters.total());
     json.setAll(deadLetters.toJson());
     return json;

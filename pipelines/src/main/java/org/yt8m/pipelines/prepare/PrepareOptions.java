@@ -16,8 +16,8 @@ public interface PrepareOptions extends ReaderOptions {
   void setTrainDataPattern(String trainDataPattern);
 
   @Description("Directory for the shuffled shards (prepared-00000-of-00016.tfrecord, ...) and "
-      + "manifest.json, local or gs://. It must not hold shards of a preparation into another "
-      + "number of shards.")
+      + "manifest.json, local or gs://. They appear together when the job succeeds, replacing "
+      + "an earlier preparation there (of any number of shards).")
   @Validation.Required
   String getOutputDir();
 

@@ -235,6 +235,20 @@ class EvaluatePipelineTest {
     assertEquals(0, metrics.get("malformed_lines").asLong());
     assertTrue(text.toString(UTF_8).startsWith(String.format(Locale.ROOT,
         "Num classes: 2 | mAP@100000: %.6f", (ap3 + 0) / 2)), text.toString(UTF_8));
+
+    // An earlier video-level evaluation's report in the same place is not left beside these.
+    Files.writeString(dir.resolve("out/report.html"), "an earlier evaluation's report");
+    evaluate(text, "--evalDataPattern=" + shard, "--predictions=" + submission,
+        "--segmentLabels");
+    try (var files = Files.list(dir.resolve("out"))) {
+      assertEquals(List.of("evaluation.manifest.json", "metrics.json", "per_class_ap.csv"),
+          files.map(file -> file.getFileName().toString()).sorted().toList());
+    }
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("out/evaluation.manifest.json")
+        .toFile());
+    assertTrue(manifest.get("complete").asBoolean());
+    assertEquals(Files.size(dir.resolve("out/metrics.json")),
+        manifest.get("files").get(0).get("bytes").asLong());
   }
 
   @Test

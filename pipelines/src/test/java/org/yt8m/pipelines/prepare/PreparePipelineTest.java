@@ -108,7 +108,7 @@ class PreparePipelineTest {
   }
 
   @Test
-  void rerunWritesTheSameBytesAndAnotherShardCountIsRefused() throws Exception {
+  void rerunWritesTheSameBytesAndAnotherShardCountReplacesTheEarlierShards() throws Exception {
     Path in = synthetic(new SyntheticShards("train", 30, 2, false, 10, 330));
     Path out = dir.resolve("prepared");
     String[] args = {"--trainDataPattern=" + in.resolve("train*"), "--outputDir=" + out,
@@ -118,11 +118,20 @@ class PreparePipelineTest {
     prepare(args);
     assertArrayEquals(first, Files.readAllBytes(out.resolve("prepared-00001-of-00002.tfrecord")));
 
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> prepare("--trainDataPattern=" + in.resolve("train*"), "--outputDir=" + out,
-            "--numShards=3"));
-    assertTrue(refused.getMessage().contains("already holds prepared-0000"),
-        refused.getMessage());
+    JsonNode manifest = prepare("--trainDataPattern=" + in.resolve("train*"),
+        "--outputDir=" + out, "--numShards=3");
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of("manifest.json", "prepared-00000-of-00003.tfrecord",
+          "prepared-00001-of-00003.tfrecord", "prepared-00002-of-00003.tfrecord"),
+          files.map(file -> file.getFileName().toString()).sorted().toList(),
+          "no shard of two is left for prepared-* to read twice, nor anything staged");
+    }
+    assertEquals(30, manifest.get("records").asInt());
+    assertTrue(manifest.get("complete").asBoolean());
+    for (JsonNode file : manifest.get("files")) {
+      assertEquals(Files.size(out.resolve(file.get("name").asText())),
+          file.get("bytes").asLong());
+    }
   }
 
   /** A rerun would have read the shards the first run prepared as input too. */

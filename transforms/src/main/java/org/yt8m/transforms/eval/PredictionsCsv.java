@@ -26,6 +26,7 @@ import org.yt8m.model.io.BadLineException;
 import org.yt8m.model.io.CsvField;
 import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.io.CheckSets;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.ReadResult;
 import org.yt8m.transforms.io.TextLines;
@@ -44,7 +45,9 @@ import org.yt8m.transforms.io.TextLines.LineRange;
  * read as RFC 4180 fields ({@link CsvField}: quoted when they hold a comma, a quote or a line
  * break). A line 1 equal to the header is skipped, with or without a UTF-8 byte order mark.
  * Large uncompressed files are parsed in line ranges in parallel ({@link Read#withRangeBytes}),
- * each line still numbered from the start of its file.
+ * each line still numbered from the start of its file. Files of a set that {@code infer} wrote
+ * are checked against its manifest first ({@link CheckSets}): a stray shard of an earlier run,
+ * or a set changed since, fails the read naming the file.
  */
 public final class PredictionsCsv {
   private PredictionsCsv() {}
@@ -91,6 +94,7 @@ public final class PredictionsCsv {
       PCollectionTuple outputs = input
           .apply("MatchFiles", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("CheckSets", CheckSets.create())
           .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("SplitFiles", ParDo.of(new SplitFileFn(rangeBytes)))

@@ -3,6 +3,7 @@ package org.yt8m.transforms.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.Compression;
@@ -10,6 +11,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.model.train.input.ShardSource;
 
 /**
@@ -23,16 +25,23 @@ public final class FileSystemsShards {
   /**
    * The files matching {@code pattern}, in name order, read through {@code compression}
    * ({@code AUTO}: by extension). No match is an error naming the pattern, and a match that
-   * is not a regular file (a FIFO, a device) one naming the file.
+   * is not a regular file (a FIFO, a device) one naming the file. Files of a set with a
+   * manifest ({@code prepare}'s, {@code generate}'s) are checked against it first and each is
+   * checked against its CRC32C as it is read to its end ({@link ManifestCheck}); the manifests
+   * themselves are left out.
    */
   public static List<ShardSource> matching(String pattern, Compression compression)
       throws IOException {
     MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+    ManifestCheck check = new ManifestCheck();
     List<ShardSource> shards = new ArrayList<>();
     if (match.status() == MatchResult.Status.OK) {
       for (MatchResult.Metadata metadata : match.metadata()) {
         RegularFiles.require(metadata.resourceId());
-        shards.add(source(metadata.resourceId(), compression));
+        if (!check.isManifest(metadata)) {
+          shards.add(source(metadata.resourceId(), compression,
+              check.check(metadata).orElse(null)));
+        }
       }
     }
     if (shards.isEmpty()) {
@@ -42,7 +51,8 @@ public final class FileSystemsShards {
     return shards;
   }
 
-  private static ShardSource source(ResourceId id, Compression compression) {
+  private static ShardSource source(ResourceId id, Compression compression,
+      ManifestCheck.@Nullable Listed listed) {
     String name = id.toString();
     Compression effective = compression == Compression.AUTO ? Compression.detect(name)
         : compression;
@@ -54,7 +64,10 @@ public final class FileSystemsShards {
 
       @Override
       public InputStream open() throws IOException {
-        return Channels.newInputStream(effective.readDecompressed(FileSystems.open(id)));
+        ReadableByteChannel file = FileSystems.open(id);
+        return Channels.newInputStream(effective.readDecompressed(listed == null ? file
+            : Channels.newChannel(ManifestCheck.verifying(Channels.newInputStream(file), name,
+                listed))));
       }
     };
   }

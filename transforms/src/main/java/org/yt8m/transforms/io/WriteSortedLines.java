@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -22,6 +23,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -32,15 +34,20 @@ import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Writes text lines under a header line: one file by default, or {@code numShards} files named
  * after it ({@code out.csv} → {@code out-00000-of-00004.csv}), each with the header. Each file's
  * lines are sorted (text order unless told otherwise), so the same lines give the same bytes
- * however they were bundled, and each file is written whole ({@link WriteFile#write}:
- * temporary file, then rename). Every file is written, header only when no line falls in it.
- * Outputs the paths written.
+ * however they were bundled. Every file is written, header only when no line falls in it.
+ * Outputs the paths written, once they are in place.
+ *
+ * <p>The files are one {@link FileSet}, committed whole ({@link CommitFileSet}): staged beside
+ * the destination, then moved into place together, the manifest {@code out.csv.manifest.json}
+ * written last. What an earlier run wrote for the name {@code out.csv} and this run does not
+ * write is removed at the commit: the shards of another count, or the one file.
  *
  * <p>A file is sorted in the memory of the worker that writes it: one file of the 2018 test
  * set's predictions (700k lines, about 200 MB) fits a default worker; beyond that, shard.
@@ -82,6 +89,11 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     return new WriteSortedLines(path, header, numShards, order);
   }
 
+  /** The manifest of the files written for {@code path}: {@code path.manifest.json}. */
+  public static String manifestName(String path) {
+    return FileSystems.matchNewResource(path, false).getFilename() + ".manifest.json";
+  }
+
   /** The name of file {@code shard} of {@code numShards} (0: the one file, {@code path}). */
   public static String fileName(String path, int shard, int numShards) {
     if (numShards == 0) {
@@ -110,11 +122,34 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
         .apply("EveryFile", Create.of(IntStream.range(0, Math.max(numShards, 1))
             .mapToObj(file -> KV.<Integer, @Nullable String>of(file, null)).toList())
             .withCoder(coder));
+    FileSet set = fileSet();
     return PCollectionList.of(keyed).and(everyFile)
         .apply("AllLines", Flatten.pCollections())
         .apply("GroupByFile", GroupByKey.create())
-        .apply("WriteFiles", ParDo.of(new WriteFilesFn(path, header, numShards, order)))
-        .setCoder(StringUtf8Coder.of());
+        .apply("StageFiles", ParDo.of(new StageFileFn(set, header, order)))
+        .setCoder(StagedFile.Coder.of())
+        .apply("CommitFiles", CommitFileSet.of(set))
+        .apply("Paths", FlatMapElements.into(TypeDescriptors.strings())
+            .via(manifest -> set.files().stream().map(set::path).toList()));
+  }
+
+  /**
+   * The files written, as a set that owns every name this path's files may have: the one file
+   * and shards of any count.
+   */
+  private FileSet fileSet() {
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    String name = file.getFilename();
+    List<String> names = IntStream.range(0, Math.max(numShards, 1))
+        .mapToObj(shard -> FileSystems.matchNewResource(fileName(path, shard, numShards), false)
+            .getFilename())
+        .toList();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String extension = dot > 0 ? name.substring(dot) : "";
+    return FileSet.of(file.getCurrentDirectory().toString(), name, names, manifestName(path))
+        .withMembers(Pattern.quote(name) + "|" + Pattern.quote(stem) + "-\\d{5}-of-\\d{5}"
+            + Pattern.quote(extension));
   }
 
   @Override
@@ -139,27 +174,25 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     }
   }
 
-  private static final class WriteFilesFn
-      extends DoFn<KV<Integer, Iterable<@Nullable String>>, String> {
+  /** Writes one file's lines, sorted, under the header into the set's staging directory. */
+  private static final class StageFileFn
+      extends DoFn<KV<Integer, Iterable<@Nullable String>>, StagedFile> {
     private static final long serialVersionUID = 1L;
-    private final String path;
+    private final FileSet set;
     private final String header;
-    private final int numShards;
     private final @Nullable SerializableComparator<String> order;
     private final Counter linesWritten = Metrics.counter(WriteSortedLines.class,
         "lines_written");
 
-    WriteFilesFn(String path, String header, int numShards,
-        @Nullable SerializableComparator<String> order) {
-      this.path = path;
+    StageFileFn(FileSet set, String header, @Nullable SerializableComparator<String> order) {
+      this.set = set;
       this.header = header;
-      this.numShards = numShards;
       this.order = order;
     }
 
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<@Nullable String>> file,
-        OutputReceiver<String> out) throws IOException {
+        OutputReceiver<StagedFile> out) throws IOException {
       List<String> lines = new ArrayList<>();
       for (String line : file.getValue()) {
         if (line != null) {
@@ -167,8 +200,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
         }
       }
       lines.sort(order);
-      String name = fileName(path, file.getKey(), numShards);
-      WriteFile.write(name, MimeTypes.TEXT, stream -> {
+      StagedFile staged = set.stage(set.files().get(file.getKey()), MimeTypes.TEXT, stream -> {
         Writer writer = new BufferedWriter(new OutputStreamWriter(stream, UTF_8), 1 << 16);
         writer.write(header);
         writer.write('\n');
@@ -179,7 +211,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
         writer.flush();
       });
       linesWritten.inc(lines.size());
-      out.output(name);
+      out.output(staged);
     }
   }
 }

@@ -1,21 +1,25 @@
 package org.yt8m.transforms.shuffle;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -30,7 +34,11 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.io.Yt8mEncoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.Yt8mRecord;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.transforms.combine.AccumulatorFn;
+import org.yt8m.transforms.io.CommitFileSet;
+import org.yt8m.transforms.io.FileSet;
+import org.yt8m.transforms.io.StagedFile;
 
 /**
  * Shuffles records globally into {@code numShards} uncompressed TFRecord shards of equal size
@@ -54,9 +62,16 @@ import org.yt8m.transforms.combine.AccumulatorFn;
  *
  * <p>A shard's writer sorts the slices of its shard in memory, at most
  * {@link #withMaxBytesInMemory} encoded bytes at a time, re-reading the shard's group once per
- * slice when the shard is larger. The shards are named {@code prepared-00000-of-00016.tfrecord}
- * and written atomically (a hidden temporary file, then a rename); a shard that gets no records
- * (fewer records than shards) is written empty, so there are always {@code numShards} files.
+ * slice when the shard is larger. The shards are named {@code prepared-00000-of-00016.tfrecord};
+ * a shard that gets no records (fewer records than shards) is written empty, so there are always
+ * {@code numShards} files.
+ *
+ * <p>The shards are a {@link FileSet} committed whole ({@link CommitFileSet}): staged beside the
+ * output directory, then moved into place together with {@code manifest.json} written last: the
+ * {@link #withManifestFields caller's fields}, then {@code records}, {@code num_shards},
+ * {@code shards} and {@code records_per_shard}, then every file with its size and CRC32C.
+ * Prepared shards of another count that were in the directory are removed then. A run killed
+ * before that leaves the earlier shards and manifest as they were.
  */
 public final class ShuffleIntoShards<T extends Yt8mRecord>
     extends PTransform<PCollection<T>, PCollection<ShardPlan>> {
@@ -68,40 +83,50 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
   /** The most shards: their names have five digits. */
   public static final int MAX_SHARDS = 99_999;
 
+  /** The manifest written beside the shards, last. */
+  public static final String MANIFEST = "manifest.json";
+
+  /** The names of prepared shards of any count: the names the set owns. */
+  private static final String SHARD_NAMES = "prepared-\\d{5}-of-\\d{5}\\.tfrecord";
+
   private final String outputDir;
   private final FeatureSpec features;
   private final int numShards;
   private final long seed;
   private final long maxBytesInMemory;
+  private final @Nullable PCollectionView<String> manifestFields;
 
   private ShuffleIntoShards(String outputDir, FeatureSpec features, int numShards, long seed,
-      long maxBytesInMemory) {
+      long maxBytesInMemory, @Nullable PCollectionView<String> manifestFields) {
     this.outputDir = outputDir;
     this.features = features;
     this.numShards = numShards;
     this.seed = seed;
     this.maxBytesInMemory = maxBytesInMemory;
+    this.manifestFields = manifestFields;
   }
 
   /** Writes the shards into {@code outputDir} (a local path or any Beam file system's). */
   public static <T extends Yt8mRecord> ShuffleIntoShards<T> to(String outputDir) {
-    return new ShuffleIntoShards<>(outputDir, null, 16, 0, 256L << 20);
+    return new ShuffleIntoShards<>(outputDir, null, 16, 0, 256L << 20, null);
   }
 
   /** The features the records were read with, written in this order (required). */
   public ShuffleIntoShards<T> withFeatures(FeatureSpec features) {
     return new ShuffleIntoShards<>(outputDir, requireNonNull(features), numShards, seed,
-        maxBytesInMemory);
+        maxBytesInMemory, manifestFields);
   }
 
   /** The number of shards to write (default 16). */
   public ShuffleIntoShards<T> withNumShards(int numShards) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory);
+    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
+        manifestFields);
   }
 
   /** The seed of the order (default 0): another seed, another permutation. */
   public ShuffleIntoShards<T> withSeed(long seed) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory);
+    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
+        manifestFields);
   }
 
   /**
@@ -110,7 +135,17 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
    * it.
    */
   public ShuffleIntoShards<T> withMaxBytesInMemory(long maxBytesInMemory) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory);
+    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
+        manifestFields);
+  }
+
+  /**
+   * Fields to put first in {@code manifest.json}: a singleton view of a JSON object's text
+   * (default: none).
+   */
+  public ShuffleIntoShards<T> withManifestFields(PCollectionView<String> fields) {
+    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
+        requireNonNull(fields));
   }
 
   /** The file name of shard {@code shard} of {@code numShards}. */
@@ -148,15 +183,31 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
     PCollection<KV<Integer, Iterable<KV<Long, byte[]>>>> emptyShards = plan
         .apply("EmptyShards", ParDo.of(new EmptyShardsFn()))
         .setCoder(groups.getCoder());
+    PCollectionView<String> callerFields = manifestFields != null ? manifestFields
+        : records.getPipeline().apply("NoManifestFields", Create.of("{}"))
+            .apply("NoFieldsView", View.asSingleton());
+    PCollectionView<String> fields = plan
+        .apply("ManifestFields", ParDo.of(new ManifestFieldsFn())
+            .withSideInput(ManifestFieldsFn.CALLER, callerFields))
+        .setCoder(StringUtf8Coder.of())
+        .apply("FieldsView", View.asSingleton());
+    FileSet set = fileSet(outputDir, shards);
     return PCollectionList.of(groups).and(emptyShards)
         .apply("AllShards", Flatten.pCollections())
-        .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, maxBytesInMemory))
+        .apply("StageShards", ParDo.of(new WriteShardFn(set, maxBytesInMemory))
             .withSideInput(WriteShardFn.PLAN, planView))
-        .setCoder(StringUtf8Coder.of())
-        .apply("CountShards", Count.globally())
-        .apply("ConfirmShards", ParDo.of(new ConfirmFn())
-            .withSideInput(ConfirmFn.PLAN, planView))
+        .setCoder(StagedFile.Coder.of())
+        .apply("CommitShards", CommitFileSet.of(set).withManifestFields(fields))
+        .apply("Committed", ParDo.of(new CommittedFn())
+            .withSideInput(CommittedFn.PLAN, planView))
         .setCoder(ShardPlanCoder.of());
+  }
+
+  /** The {@code numShards} shards in {@code outputDir}, as a set with its manifest. */
+  private static FileSet fileSet(String outputDir, int numShards) {
+    return FileSet.of(outputDir, "prepared", IntStream.range(0, numShards)
+            .mapToObj(shard -> shardName(shard, numShards)).toList(), MANIFEST)
+        .withMembers(SHARD_NAMES);
   }
 
   @Override
@@ -234,16 +285,34 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
     }
   }
 
-  /** Passes the plan on once every shard is written. */
-  private static final class ConfirmFn extends DoFn<Long, ShardPlan> {
+  /** The manifest's fields: the caller's, then what the plan says of the shards. */
+  private static final class ManifestFieldsFn extends DoFn<ShardPlan, String> {
+    private static final long serialVersionUID = 1L;
+    static final String CALLER = "caller";
+
+    @ProcessElement
+    public void process(@Element ShardPlan plan, @SideInput(CALLER) String caller,
+        OutputReceiver<String> out) throws IOException {
+      ObjectNode json = (ObjectNode) new ObjectMapper().readTree(caller);
+      json.put("records", plan.records());
+      json.put("num_shards", plan.numShards());
+      ArrayNode names = json.putArray("shards");
+      ArrayNode sizes = json.putArray("records_per_shard");
+      for (int shard = 0; shard < plan.numShards(); shard++) {
+        names.add(shardName(shard, plan.numShards()));
+        sizes.add(plan.recordsInShard(shard));
+      }
+      out.output(json.toString());
+    }
+  }
+
+  /** Passes the plan on once the shards are committed. */
+  private static final class CommittedFn extends DoFn<String, ShardPlan> {
     private static final long serialVersionUID = 1L;
     static final String PLAN = "plan";
 
     @ProcessElement
-    public void process(@Element Long written, @SideInput(PLAN) ShardPlan plan,
-        OutputReceiver<ShardPlan> out) {
-      checkState(written == plan.numShards(), "wrote %s shards of %s", written,
-          plan.numShards());
+    public void process(@SideInput(PLAN) ShardPlan plan, OutputReceiver<ShardPlan> out) {
       out.output(plan);
     }
   }

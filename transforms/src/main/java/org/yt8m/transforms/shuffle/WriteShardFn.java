@@ -9,25 +9,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.yt8m.model.io.TfRecordWriter;
-import org.yt8m.transforms.io.WriteFile;
+import org.yt8m.transforms.io.FileSet;
+import org.yt8m.transforms.io.StagedFile;
 import org.yt8m.transforms.shuffle.ShardPlan.BucketRange;
 
 /**
  * Writes one shard from the records routed to it: slice by slice of its buckets
  * ({@link ShardPlan#passes}), each slice sorted by (unsigned hash, encoded bytes) and ranked from
- * its first bucket's start, keeping the ranks that are the shard's. Outputs the file's path;
- * counts {@code records_written}, {@code shards_written} and {@code write_passes} in the
+ * its first bucket's start, keeping the ranks that are the shard's, into the staging directory
+ * of the shards' {@link FileSet}. Outputs what it staged; counts {@code records_written}, {@code shards_written} and {@code write_passes} in the
  * {@link ShuffleIntoShards} namespace.
  */
-final class WriteShardFn extends DoFn<KV<Integer, Iterable<KV<Long, byte[]>>>, String> {
+final class WriteShardFn extends DoFn<KV<Integer, Iterable<KV<Long, byte[]>>>, StagedFile> {
   private static final long serialVersionUID = 1L;
   static final String PLAN = "plan";
 
@@ -37,7 +36,7 @@ final class WriteShardFn extends DoFn<KV<Integer, Iterable<KV<Long, byte[]>>>, S
     return byHash != 0 ? byHash : Arrays.compareUnsigned(a.getValue(), b.getValue());
   };
 
-  private final String outputDir;
+  private final FileSet set;
   private final long maxBytesInMemory;
   private final Counter recordsWritten = Metrics.counter(ShuffleIntoShards.class,
       "records_written");
@@ -45,23 +44,19 @@ final class WriteShardFn extends DoFn<KV<Integer, Iterable<KV<Long, byte[]>>>, S
       "shards_written");
   private final Counter writePasses = Metrics.counter(ShuffleIntoShards.class, "write_passes");
 
-  WriteShardFn(String outputDir, long maxBytesInMemory) {
-    this.outputDir = outputDir;
+  WriteShardFn(FileSet set, long maxBytesInMemory) {
+    this.set = set;
     this.maxBytesInMemory = maxBytesInMemory;
   }
 
   @ProcessElement
   public void process(@Element KV<Integer, Iterable<KV<Long, byte[]>>> shard,
-      @SideInput(PLAN) ShardPlan plan, OutputReceiver<String> out) throws IOException {
+      @SideInput(PLAN) ShardPlan plan, OutputReceiver<StagedFile> out) throws IOException {
     int index = shard.getKey();
-    String path = FileSystems.matchNewResource(outputDir, true)
-        .resolve(ShuffleIntoShards.shardName(index, plan.numShards()),
-            StandardResolveOptions.RESOLVE_FILE)
-        .toString();
-    WriteFile.write(path, MimeTypes.BINARY, stream -> write(index, shard.getValue(), plan,
-        stream));
+    StagedFile staged = set.stage(ShuffleIntoShards.shardName(index, plan.numShards()),
+        MimeTypes.BINARY, stream -> write(index, shard.getValue(), plan, stream));
     shardsWritten.inc();
-    out.output(path);
+    out.output(staged);
   }
 
   private void write(int shard, Iterable<KV<Long, byte[]>> records, ShardPlan plan,
@@ -70,7 +65,7 @@ final class WriteShardFn extends DoFn<KV<Integer, Iterable<KV<Long, byte[]>>>, S
     long end = plan.shardStart(shard + 1);
     long written = 0;
     BufferedOutputStream buffered = new BufferedOutputStream(stream, 1 << 20);
-    TfRecordWriter writer = new TfRecordWriter(buffered); // WriteFile closes the stream
+    TfRecordWriter writer = new TfRecordWriter(buffered); // FileSet.stage closes the stream
     for (BucketRange pass : plan.passes(shard, maxBytesInMemory)) {
       List<KV<Long, byte[]>> held = new ArrayList<>();
       for (KV<Long, byte[]> record : records) {

@@ -1,11 +1,17 @@
 package org.yt8m.transforms.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -55,6 +61,37 @@ class WriteSortedLinesTest {
   }
 
   @Test
+  void shardsAreASetWhoseManifestListsEachFile() throws Exception {
+    Path file = dir.resolve("out.csv");
+    write(file, 3);
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("out.csv.manifest.json")
+        .toFile());
+    assertTrue(manifest.get("complete").asBoolean());
+    List<String> listed = new ArrayList<>();
+    for (JsonNode entry : manifest.get("files")) {
+      listed.add(entry.get("name").asText());
+      assertEquals(Files.size(dir.resolve(entry.get("name").asText())),
+          entry.get("bytes").asLong());
+    }
+    assertEquals(List.of("out-00000-of-00003.csv", "out-00001-of-00003.csv",
+        "out-00002-of-00003.csv"), listed);
+  }
+
+  @Test
+  void anotherShardCountReplacesTheEarlierShardsAndOneFileReplacesThemAll() throws Exception {
+    Path file = dir.resolve("out.csv");
+    write(file, 4);
+    write(file, 2);
+    assertEquals(List.of("out-00000-of-00002.csv", "out-00001-of-00002.csv",
+        "out.csv.manifest.json"), listing(), "no -of-00004 file is left for a glob to count");
+    write(file, 0);
+    assertEquals(List.of("out.csv", "out.csv.manifest.json"), listing());
+    write(file, 2);
+    assertEquals(List.of("out-00000-of-00002.csv", "out-00001-of-00002.csv",
+        "out.csv.manifest.json"), listing());
+  }
+
+  @Test
   void noLinesStillWritesTheHeader() throws Exception {
     Path file = dir.resolve("empty.csv");
     Pipeline pipeline = TestPipelines.create();
@@ -62,5 +99,19 @@ class WriteSortedLinesTest {
         .apply(WriteSortedLines.to(file.toString()).withHeader("Key,Value"));
     pipeline.run();
     assertEquals(List.of("Key,Value"), Files.readAllLines(file));
+  }
+
+  private static void write(Path file, int numShards) {
+    Pipeline pipeline = TestPipelines.create();
+    pipeline.apply(Create.of(LINES))
+        .apply(WriteSortedLines.to(file.toString()).withHeader("Key,Value")
+            .withNumShards(numShards));
+    pipeline.run();
+  }
+
+  private List<String> listing() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
   }
 }

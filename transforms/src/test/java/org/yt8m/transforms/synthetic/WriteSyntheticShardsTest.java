@@ -3,8 +3,12 @@ package org.yt8m.transforms.synthetic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.testing.PAssert;
@@ -43,6 +47,25 @@ class WriteSyntheticShardsTest {
   }
 
   @Test
+  void aSplitIsCommittedWholeAndARerunWithFewerShardsRemovesTheRest() throws Exception {
+    Files.writeString(dir.resolve("validate0000.tfrecord"), "another split: left alone");
+    generate(SHARDS, Compression.UNCOMPRESSED);
+    generate(new SyntheticShards("train", 50, 2, false, SyntheticShards.DEFAULT_MIN_FRAMES,
+        SyntheticShards.DEFAULT_MAX_FRAMES), Compression.GZIP);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of("manifest-train.json", "train0000.tfrecord.gz",
+          "train0001.tfrecord.gz", "validate0000.tfrecord"),
+          files.map(file -> file.getFileName().toString()).sorted().toList());
+    }
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest-train.json")
+        .toFile());
+    assertEquals(2, manifest.get("num_shards").asInt());
+    assertEquals("GZIP", manifest.get("compression").asText());
+    assertEquals(Files.size(dir.resolve("train0001.tfrecord.gz")),
+        manifest.get("files").get(1).get("bytes").asLong());
+  }
+
+  @Test
   void generatedGzipShardsReadBackWhole() throws Exception {
     Pipeline write = TestPipelines.create();
     write.apply(WriteSyntheticShards.to(dir.toString()).withShards(SHARDS)
@@ -56,5 +79,12 @@ class WriteSyntheticShardsTest {
     PAssert.thatSingleton(read.apply(Yt8mIO.readVideos(dir.resolve("train*").toString()))
         .records().apply(Count.globally())).isEqualTo(50L);
     read.run();
+  }
+
+  private void generate(SyntheticShards shards, Compression compression) {
+    Pipeline pipeline = TestPipelines.create();
+    pipeline.apply(WriteSyntheticShards.to(dir.toString()).withShards(shards)
+        .withCompression(compression));
+    pipeline.run();
   }
 }
