@@ -28,6 +28,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -87,13 +88,14 @@ public final class EvaluatePipeline {
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     if (options.getTrainDir() != null) {
       if (options.getOnlyNew() && options.getOutputDir() != null) {
-        throw new IllegalArgumentException("--onlyNew tells evaluated exports by "
-            + "trainDir/eval/step_N/metrics.json: leave --outputDir out");
+        throw new IllegalArgumentException("--onlyNew keeps each export's results in "
+            + "trainDir/eval/step_N: leave --outputDir out");
       }
       Optional<ModelVersion> version = chooseModel(options);
       if (version.isEmpty()) {
-        out.println("nothing to evaluate: every export in " + options.getTrainDir()
-            + " has metrics already");
+        out.println("nothing to evaluate: every export of the current run in "
+            + options.getTrainDir() + " has been evaluated (" + EvaluationHistory.HISTORY_FILE
+            + ")");
         if (JobRunner.launchesTemplate(options)) {
           JobRunner.awaitUnlessTemplate(options, nothingToDo(options));
         }
@@ -139,8 +141,8 @@ public final class EvaluatePipeline {
   }
 
   /**
-   * The export to evaluate: the latest, or with {@code --onlyNew} the newest without metrics
-   * (empty when there is none).
+   * The export to evaluate: the latest, or with {@code --onlyNew} the newest of the current
+   * run whose evaluation has not committed (empty when there is none).
    */
   private static Optional<ModelVersion> chooseModel(EvaluateOptions options)
       throws IOException {
@@ -254,7 +256,8 @@ public final class EvaluatePipeline {
 
   /**
    * Renders metrics.json and report.html with {@code render} and writes them and
-   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text.
+   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text once all three are
+   * written, for the history's line, an evaluation's commit, to come last.
    */
   private static PCollection<String> writeOutputs(EvaluateOptions options,
       PCollection<EvaluationMetrics> metrics, RenderFn render) {
@@ -263,14 +266,18 @@ public final class EvaluatePipeline {
         .withOutputTags(RenderFn.METRICS_JSON, TupleTagList.of(RenderFn.REPORT_HTML)));
     PCollection<String> metricsJson = rendered.get(RenderFn.METRICS_JSON)
         .setCoder(StringUtf8Coder.of());
-    metricsJson.apply("WriteMetrics", WriteFile.<String>to(outputFile(options,
-        EvaluationReport.METRICS_FILE)).via(json -> json));
-    rendered.get(RenderFn.REPORT_HTML).setCoder(StringUtf8Coder.of())
+    PCollection<String> metricsWritten = metricsJson.apply("WriteMetrics",
+        WriteFile.<String>to(outputFile(options, EvaluationReport.METRICS_FILE))
+            .via(json -> json));
+    PCollection<String> reportWritten = rendered.get(RenderFn.REPORT_HTML)
+        .setCoder(StringUtf8Coder.of())
         .apply("WriteReport", WriteFile.<String>to(outputFile(options,
             EvaluationReport.REPORT_FILE)).via(html -> html));
-    metrics.apply("WritePerClassAp", WriteFile.<EvaluationMetrics>to(outputFile(options,
-        EvaluationReport.PER_CLASS_FILE)).via(m -> EvaluationReport.perClassCsv(m.perClass())));
-    return metricsJson;
+    PCollection<String> perClassWritten = metrics.apply("WritePerClassAp",
+        WriteFile.<EvaluationMetrics>to(outputFile(options, EvaluationReport.PER_CLASS_FILE))
+            .via(m -> EvaluationReport.perClassCsv(m.perClass())));
+    return metricsJson.apply("OnceWritten",
+        Wait.on(metricsWritten, reportWritten, perClassWritten));
   }
 
   /** The 2019 segment-level evaluation: a Class,Segments submission against rated segments. */
