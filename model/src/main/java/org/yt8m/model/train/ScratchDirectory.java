@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * A private directory in the system temp ({@code java.io.tmpdir}) for files TensorFlow must
  * read or write locally: staged checkpoints and exports, models copied from {@code gs://},
  * event files. Closing it deletes it; a process killed before that leaves it behind, so
- * creating one first deletes those of processes that are gone.
+ * creating one first deletes those of processes that are gone, and so does every {@code yt8m}
+ * command as it starts ({@link #deleteAbandoned()}).
  *
  * <p>Whether its process is gone is told by a lock, not a process id (which containers sharing
  * a temp directory reuse): the directory holds a {@value #LOCK} file that its process keeps
@@ -68,6 +69,11 @@ public final class ScratchDirectory implements AutoCloseable {
     } finally {
       channel.close();
     }
+  }
+
+  /** Deletes the scratch directories in the system temp whose process is gone. */
+  public static void deleteAbandoned() {
+    deleteAbandoned(Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   /** Deletes the scratch directories under {@code temp} whose process is gone. */

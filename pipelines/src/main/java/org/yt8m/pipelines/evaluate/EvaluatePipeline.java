@@ -147,6 +147,7 @@ public final class EvaluatePipeline {
   private static Optional<ModelVersion> chooseModel(EvaluateOptions options)
       throws IOException {
     TrainDir dir = FileSystemsTrainDir.of(options.getTrainDir());
+    EvaluationHistory.deleteInterruptedWrites(dir);
     return options.getOnlyNew() ? ModelVersion.newestUnevaluated(dir)
         : Optional.of(ModelVersion.latest(dir));
   }

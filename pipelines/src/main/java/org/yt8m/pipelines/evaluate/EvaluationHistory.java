@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,18 @@ final class EvaluationHistory {
   static Set<String> evaluated(TrainDir dir, RunId run) throws IOException {
     return lines(dir).stream().filter(line -> runOf(line).equals(run))
         .map(line -> line.path("model_version").asText()).collect(Collectors.toSet());
+  }
+
+  /**
+   * Deletes the temporaries that killed evaluations left in {@code eval/} (of the history and
+   * the event files). One being written by an evaluation running at the same moment goes too:
+   * that evaluation then fails before it commits, and is redone.
+   */
+  static void deleteInterruptedWrites(TrainDir dir) throws IOException {
+    for (String name : dir.deleteTemporaries(ModelVersion.EVAL_DIRECTORY, Duration.ZERO)) {
+      LOG.info("deleted " + dir.location() + "/" + ModelVersion.EVAL_DIRECTORY + "/" + name
+          + ", left by an interrupted evaluation");
+    }
   }
 
   /** Records {@code metricsJson} (metrics.json's content) of {@code version}, once. */
