@@ -37,10 +37,10 @@ import org.yt8m.model.train.summary.EventLogs;
  * left, checks {@code model_flags.json} against this run's flags, resumes from the latest
  * checkpoint (global step, optimizer state and so the learning-rate schedule) and continues
  * its {@link RunId} unless told to start a new model (a new run), drops event-log steps past
- * that checkpoint so no step is logged twice,
- * then runs steps on batches the input threads prepared ahead. Every {@code logEverySteps} it
- * prints a progress line and writes the summary scalars; every {@code exportModelSteps} and
- * at the end it checkpoints and exports the serving model.
+ * that checkpoint so no step is logged twice, then runs steps on batches the input threads
+ * prepared ahead. Every {@code logEverySteps} it prints a progress line and writes the summary
+ * scalars; every {@code exportModelSteps} and at the end it checkpoints and exports the serving
+ * model. It stops without writing once it has lost its lease.
  */
 public final class Trainer {
   /** Predictions per video the batch metrics rank, as eval.py's top_k. */
@@ -234,7 +234,6 @@ public final class Trainer {
         }
       }
       if (step > savedStep) {
-        lease.checkHeld();
         save(writer);
       }
       double waited = source.nanosWaited() / 1e9;
@@ -322,6 +321,7 @@ public final class Trainer {
     }
 
     private void save(EventFileWriter writer) throws IOException {
+      lease.checkHeld();
       checkpoints.save(session, step);
       exports.export(session, graph.signatures(), flags, runId, step, scratch);
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
