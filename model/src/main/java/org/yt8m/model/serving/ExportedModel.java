@@ -19,6 +19,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -40,6 +41,10 @@ import org.yt8m.model.train.ModelFlags;
  * the device. Input tensors are built before waiting, results copied out after.
  */
 public final class ExportedModel implements AutoCloseable {
+  /** The files an export cannot load without (the weights' data files are checked by TF). */
+  private static final List<String> REQUIRED_PARTS =
+      List.of("saved_model.pb", "variables/variables.index");
+
   private final String location;
   private final ModelFlags flags;
   private final SavedModelBundle bundle;
@@ -80,18 +85,45 @@ public final class ExportedModel implements AutoCloseable {
    * {@code maxInFlight} concurrent runs.
    */
   public static ExportedModel load(Path dir, int maxInFlight) throws IOException {
+    return load(dir, dir.toString(), maxInFlight);
+  }
+
+  /**
+   * Loads the export in {@code dir}, a local copy of the one at {@code location} (a
+   * {@code gs://} path, say), which messages name.
+   *
+   * @throws FileNotFoundException when a part of the export is missing, naming it: TensorFlow
+   *     loads a SavedModel without its {@code variables/} and fails only at the first run, with
+   *     "Attempting to use uninitialized value"
+   * @throws IOException when TensorFlow cannot load it (a damaged file)
+   */
+  public static ExportedModel load(Path dir, String location, int maxInFlight)
+      throws IOException {
     checkArgument(maxInFlight > 0, "maxInFlight must be positive, got %s", maxInFlight);
     Path flagsFile = dir.resolve(ModelFlags.FILE_NAME);
     if (!Files.isRegularFile(flagsFile)) {
-      throw new FileNotFoundException(dir + " has no " + ModelFlags.FILE_NAME
+      throw new FileNotFoundException(location + " has no " + ModelFlags.FILE_NAME
           + ": not a model exported by yt8m train (trainDir/export/step_N)");
     }
     ModelFlags flags = ModelFlags.fromJson(Files.readString(flagsFile, StandardCharsets.UTF_8),
-        flagsFile.toString());
-    SavedModelBundle bundle = SavedModelBundle.loader(dir.toString())
-        .withTags(ServingSignature.TAG).withConfigProto(SessionSettings.config()).load();
+        location + "/" + ModelFlags.FILE_NAME);
+    for (String part : REQUIRED_PARTS) {
+      if (!Files.isRegularFile(dir.resolve(part))) {
+        throw new FileNotFoundException(location + " is incomplete: it has no " + part
+            + (part.startsWith("variables/") ? " (the model's weights)" : "")
+            + ". Export it again: a run of yt8m train resumed from its trainDir exports anew");
+      }
+    }
+    SavedModelBundle bundle;
     try {
-      return new ExportedModel(dir.toString(), flags, bundle, maxInFlight);
+      bundle = SavedModelBundle.loader(dir.toString()).withTags(ServingSignature.TAG)
+          .withConfigProto(SessionSettings.config()).load();
+    } catch (TensorFlowException e) {
+      throw new IOException(location + ": cannot load the exported model, a file of it is "
+          + "damaged: " + e.getMessage(), e);
+    }
+    try {
+      return new ExportedModel(location, flags, bundle, maxInFlight);
     } catch (RuntimeException e) {
       bundle.close();
       throw e;

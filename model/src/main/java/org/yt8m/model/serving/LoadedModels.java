@@ -2,13 +2,11 @@ package org.yt8m.model.serving;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.yt8m.model.train.ScratchDirectory;
 
 /**
  * The models loaded in this JVM, shared by every thread that scores with them: a Beam worker
@@ -46,7 +44,7 @@ public final class LoadedModels {
     long loadMillis = -1;
     if (shared == null) {
       long start = System.nanoTime();
-      shared = new Shared(location, load(fetcher, maxInFlight));
+      shared = new Shared(location, load(location, fetcher, maxInFlight));
       loadMillis = (System.nanoTime() - start) / 1_000_000;
       MODELS.put(location, shared);
     }
@@ -54,13 +52,11 @@ public final class LoadedModels {
     return new Lease(shared, loadMillis);
   }
 
-  private static ExportedModel load(Fetcher fetcher, int maxInFlight) throws IOException {
+  private static ExportedModel load(String location, Fetcher fetcher, int maxInFlight)
+      throws IOException {
     SessionSettings.gpuAvailable(); // logs the device once per JVM, before the first load
-    Path scratch = Files.createTempDirectory("yt8m-model");
-    try {
-      return ExportedModel.load(fetcher.fetch(scratch), maxInFlight);
-    } finally {
-      MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
+    try (ScratchDirectory scratch = ScratchDirectory.create("model")) {
+      return ExportedModel.load(fetcher.fetch(scratch.path()), location, maxInFlight);
     }
   }
 

@@ -21,8 +21,9 @@ import org.tensorflow.Session;
  * {@code tf.train.latest_checkpoint} reads.
  *
  * <p>{@code Session.save} is not atomic, so a checkpoint is saved to local scratch, copied in
- * under its new prefix, and only then named by the pointer, which is written whole. A crash at
- * any point leaves the pointer on the previous complete checkpoint. The newest
+ * under its new prefix (each file whole: {@link TrainDir#upload}), and only then named by the
+ * pointer, which is written whole. A crash at any point leaves the pointer on the previous
+ * complete checkpoint; the files of one it never named are deleted by the next save. The newest
  * {@value #KEEP} are kept, as TF's Saver does by default. A pointer TF1's Saver wrote (with
  * absolute paths, as the starter's train.py leaves) is read too.
  */

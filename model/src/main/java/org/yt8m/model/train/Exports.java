@@ -5,6 +5,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,11 +20,18 @@ import org.yt8m.model.nn.ServingSignature;
  * The exported models of a training directory: {@code export/step_N/} (a SavedModel plus
  * {@code model_flags.json}, see {@link ServingSignature} for the contract) and the pointer
  * {@code export/latest}, written last, naming the newest.
+ *
+ * <p>An export is staged in local scratch, {@code model_flags.json} included, and copied in
+ * with {@link TrainDir#uploadDirectory}: on local disk under a temporary name renamed into
+ * place, elsewhere file by file with {@code model_flags.json} last. So an export directory is
+ * complete exactly when its {@code model_flags.json} is there; readers ({@link #all}) take no
+ * other, and {@link #deleteIncomplete} removes what a killed export left.
  */
 public final class Exports {
   public static final String DIRECTORY = "export";
   public static final String LATEST = DIRECTORY + "/latest";
   private static final Pattern STEP_DIR = Pattern.compile("step_(\\d+)");
+  private static final String WEIGHTS_INDEX = "variables/variables.index";
 
   private final TrainDir dir;
 
@@ -42,24 +50,25 @@ public final class Exports {
   }
 
   /**
-   * Exports {@code session}'s signatures (see {@link ServingSignature}) as {@code export/step_N}, then points
-   * {@code export/latest} at it.
+   * Exports {@code session}'s signatures (see {@link ServingSignature}) as {@code export/step_N}
+   * of the training run {@code run}, then points {@code export/latest} at it.
    */
-  public void export(Session session, List<Signature> signatures, ModelFlags flags, long step,
-      Path scratch) throws IOException {
+  public void export(Session session, List<Signature> signatures, ModelFlags flags, RunId run,
+      long step, Path scratch) throws IOException {
     Path staging = scratch.resolve("export-" + step);
     Files.createDirectories(staging.getParent());
     try {
       SavedModelBundle.exporter(staging.toString()).withTags(ServingSignature.TAG)
           .withSession(session).withSignatures(signatures.toArray(Signature[]::new)).export();
-      String target = DIRECTORY + "/" + name(step);
-      // An export of this step from a replaced model (--startNewModel) is incomplete from now on.
-      dir.delete(target + "/" + ModelFlags.FILE_NAME);
-      for (Path file : Checkpoints.files(staging)) {
-        dir.upload(file, target + "/" + staging.relativize(file).toString().replace('\\', '/'));
+      Files.writeString(staging.resolve(ModelFlags.FILE_NAME), flags.toJson(run));
+      String name = name(step);
+      if (latest().equals(Optional.of(DIRECTORY + "/" + name))) {
+        // Replaced (a resumed run exporting a step again): no pointer until the new one is
+        // whole rather than one to a directory being replaced.
+        dir.delete(LATEST);
       }
-      dir.writeString(target + "/" + ModelFlags.FILE_NAME, flags.toJson());
-      dir.writeString(LATEST, name(step) + "\n");
+      dir.uploadDirectory(staging, DIRECTORY + "/" + name, ModelFlags.FILE_NAME);
+      dir.writeString(LATEST, name + "\n");
     } finally {
       if (Files.exists(staging)) {
         MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
@@ -67,10 +76,27 @@ public final class Exports {
     }
   }
 
-  /** The export {@code export/latest} names, relative to the training directory. */
+  /**
+   * The export {@code export/latest} names ({@code export/step_N}), or empty when there is no
+   * pointer.
+   *
+   * @throws IOException when the pointer names something other than a directory of
+   *     {@code export/} (a path with {@code /} or {@code ..}): a model is read only from its
+   *     own trainDir
+   */
   public Optional<String> latest() throws IOException {
-    return dir.readString(LATEST).map(String::strip).filter(s -> !s.isEmpty())
-        .map(name -> DIRECTORY + "/" + name);
+    Optional<String> name = dir.readString(LATEST).map(String::strip).filter(s -> !s.isEmpty());
+    if (name.isPresent() && !isEntryName(name.get())) {
+      throw new IOException(dir.location() + "/" + LATEST + " names \"" + name.get()
+          + "\", which is not a directory of " + dir.location() + "/" + DIRECTORY
+          + ": it must name one of its exports (step_N); rewrite it, or delete it and train");
+    }
+    return name.map(n -> DIRECTORY + "/" + n);
+  }
+
+  /** Removes {@code export/latest}: a new model (--startNewModel) has no export yet. */
+  public void forgetLatest() throws IOException {
+    dir.delete(LATEST);
   }
 
   /**
@@ -79,13 +105,59 @@ public final class Exports {
    */
   public List<String> all() throws IOException {
     List<String> complete = new ArrayList<>();
-    for (String entry : dir.list(DIRECTORY)) {
-      String name = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
-      if (step(name) >= 0 && dir.exists(DIRECTORY + "/" + name + "/" + ModelFlags.FILE_NAME)) {
+    for (String name : stepDirectories()) {
+      if (dir.exists(DIRECTORY + "/" + name + "/" + ModelFlags.FILE_NAME)) {
         complete.add(name);
       }
     }
     complete.sort(Comparator.comparingLong(Exports::step));
     return complete;
+  }
+
+  /** The training run the export {@code name} ({@code step_N}) belongs to. */
+  public RunId runOf(String name) throws IOException {
+    return RunId.recordedIn(dir, DIRECTORY + "/" + name);
+  }
+
+  /**
+   * Deletes what killed exports left in {@code export/}: staged copies under temporary names,
+   * and {@code step_N} directories with neither {@code model_flags.json} nor the weights'
+   * index (cut short mid-copy, by this version on an object store or by an older one anywhere).
+   * A directory with the weights but no {@code model_flags.json} may be the starter code's own
+   * export, which has none: it is left alone, and ignored like every incomplete one. Call it
+   * only while no export is being written (the trainer holds its lease).
+   *
+   * @return the paths deleted, relative to the training directory
+   */
+  public List<String> deleteIncomplete() throws IOException {
+    List<String> deleted = new ArrayList<>();
+    for (String name : dir.deleteTemporaries(DIRECTORY, Duration.ZERO)) {
+      deleted.add(DIRECTORY + "/" + name);
+    }
+    for (String name : stepDirectories()) {
+      String path = DIRECTORY + "/" + name;
+      if (!dir.exists(path + "/" + ModelFlags.FILE_NAME)
+          && !dir.exists(path + "/" + WEIGHTS_INDEX)) {
+        dir.deleteDirectory(path);
+        deleted.add(path);
+      }
+    }
+    return deleted;
+  }
+
+  private List<String> stepDirectories() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (String entry : dir.list(DIRECTORY)) {
+      String name = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+      if (step(name) >= 0) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  private static boolean isEntryName(String name) {
+    return !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+        && name.indexOf('\\') < 0;
   }
 }

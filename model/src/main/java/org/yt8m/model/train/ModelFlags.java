@@ -19,7 +19,7 @@ import org.yt8m.model.record.FeatureSpec;
  * {@code trainDir} and in every export, read by evaluation and inference for the features,
  * the frame mode and the classes. The starter's keys ({@code model, feature_names,
  * feature_sizes, frame_features, label_loss}) plus {@code num_classes} and the model's own
- * sizes, because a resumed run rebuilds the graph from them.
+ * sizes, because a resumed run rebuilds the graph from them, and the {@link RunId}.
  */
 public record ModelFlags(String model, FeatureSpec features, boolean frameFeatures,
     String labelLoss, int numClasses, ModelConfig config) {
@@ -66,9 +66,12 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     return map;
   }
 
-  public String toJson() {
+  /** The file's text: every flag, then the training run ({@link RunId#KEY}) they belong to. */
+  public String toJson(RunId run) {
+    Map<String, Object> map = asMap();
+    map.put(RunId.KEY, run.value());
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asMap()) + "\n";
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(map) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -1,11 +1,10 @@
 package org.yt8m.model.train;
 
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +33,16 @@ import org.yt8m.model.train.summary.EventLogs;
 /**
  * The training loop: the starter's train.py as one TensorFlow Java session.
  *
- * <p>It checks {@code model_flags.json} against this run's flags, resumes from the latest
- * checkpoint (global step, optimizer state and so the learning-rate schedule) unless told to
- * start a new model, drops event-log steps past that checkpoint so no step is logged twice,
- * then runs steps on batches the input threads prepared ahead. Every {@code logEverySteps} it
- * prints a progress line and writes the summary scalars; every {@code exportModelSteps} and
- * at the end it re-estimates batch norm's statistics for the weights it saves (and warns when
- * the serving model would still score the last batch much worse than the training graph), then
- * checkpoints and exports the serving model.
+ * <p>It holds the trainDir's {@link TrainerLease} while it runs, removes what interrupted runs
+ * left, checks {@code model_flags.json} against this run's flags, resumes from the latest
+ * checkpoint (global step, optimizer state and so the learning-rate schedule) and continues
+ * its {@link RunId} unless told to start a new model (a new run), drops event-log steps past
+ * that checkpoint so no step is logged twice, then runs steps on batches the input threads
+ * prepared ahead. Every {@code logEverySteps} it prints a progress line and writes the summary
+ * scalars; every {@code exportModelSteps} and at the end it re-estimates batch norm's
+ * statistics for the weights it saves (and warns when the serving model would still score the
+ * last batch much worse than the training graph), then checkpoints and exports the serving
+ * model. It stops without writing once it has lost its lease.
  */
 public final class Trainer {
   /** Predictions per video the batch metrics rank, as eval.py's top_k. */
@@ -71,14 +72,33 @@ public final class Trainer {
     this.log = log;
   }
 
+  /**
+   * Takes the trainDir's lease (failing at once when another trainer holds it), removes what
+   * killed runs left, and trains.
+   */
   public TrainingResult run() throws IOException, InterruptedException {
-    checkFlags();
-    Path scratch = Files.createTempDirectory("yt8m-train");
-    try {
-      return train(scratch);
-    } finally {
-      MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
+    try (TrainerLease lease = TrainerLease.acquire(dir, log);
+        ScratchDirectory scratch = ScratchDirectory.create("train")) {
+      checkFlags();
+      deleteLeftovers();
+      return train(scratch.path(), lease);
     }
+  }
+
+  /** Temporaries of killed writes, and exports a kill cut short; the lease makes them dead. */
+  private void deleteLeftovers() throws IOException {
+    List<String> deleted = new ArrayList<>(dir.deleteTemporaries("", Duration.ZERO));
+    deleted.addAll(new Exports(dir).deleteIncomplete());
+    if (!deleted.isEmpty()) {
+      log.accept("deleted what an interrupted run left in " + dir.location() + ": "
+          + String.join(", ", deleted));
+    }
+  }
+
+  /** The run this one continues, or a new one for a new model. */
+  private RunId runId() throws IOException {
+    return settings.startNewModel() || !dir.exists(ModelFlags.FILE_NAME)
+        ? RunId.start(Clock.systemUTC()) : RunId.recordedIn(dir, "");
   }
 
   private void checkFlags() throws IOException {
@@ -96,25 +116,31 @@ public final class Trainer {
     }
   }
 
-  private TrainingResult train(Path scratch) throws IOException, InterruptedException {
+  private TrainingResult train(Path scratch, TrainerLease lease)
+      throws IOException, InterruptedException {
     Checkpoints checkpoints = new Checkpoints(dir, scratch);
     Exports exports = new Exports(dir);
     EventDir events = EventDir.of(dir, scratch);
+    RunId runId = runId();
     try (Graph g = new Graph()) {
       TrainingGraph graph = new TrainingGraph(g, spec);
       try (Session session = new Session(g)) {
         if (settings.startNewModel()) {
+          // Before model_flags.json names the new run: a kill in between leaves the old run
+          // with nothing to resume, not the new run resuming the old model.
           checkpoints.forget();
+          exports.forgetLatest();
         }
-        long firstStep = start(session, graph, checkpoints);
+        long firstStep = start(session, graph, checkpoints, runId);
         events.pull();
         int dropped = EventLogs.truncateAfter(events.path(), firstStep);
         if (dropped > 0) {
           log.accept("dropped " + dropped + " logged steps past the checkpoint of step "
               + firstStep + " from the event files");
         }
-        dir.writeString(ModelFlags.FILE_NAME, flags.toJson());
-        Run run = new Run(session, graph, checkpoints, exports, events, scratch, firstStep);
+        dir.writeString(ModelFlags.FILE_NAME, flags.toJson(runId));
+        Run run = new Run(session, graph, checkpoints, exports, events, scratch, firstStep,
+            runId, lease);
         try (EventFileWriter writer = EventFileWriter.open(events.path());
             BatchSource source = batches()) {
           writer.sessionStart(firstStep + 1);
@@ -125,19 +151,21 @@ public final class Trainer {
   }
 
   /** Restores the latest checkpoint or initializes; the global step to continue from. */
-  private long start(Session session, TrainingGraph graph, Checkpoints checkpoints)
-      throws IOException {
+  private long start(Session session, TrainingGraph graph, Checkpoints checkpoints,
+      RunId runId) throws IOException {
     OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
         : checkpoints.latestStep();
     if (latest.isEmpty()) {
       session.initialize();
-      log.accept("starting a new " + flags.model() + " in " + dir.location());
+      log.accept("starting a new " + flags.model() + " in " + dir.location() + " (run "
+          + runId + ")");
       return 0;
     }
     checkpoints.restore(session, latest.getAsLong());
     try (Result result = session.runner().fetch(graph.globalStep()).run()) {
       long step = ((TInt64) result.get(0)).getLong();
-      log.accept("resumed " + flags.model() + " from " + dir.location() + " at step " + step);
+      log.accept("resumed " + flags.model() + " from " + dir.location() + " at step " + step
+          + " (run " + runId + ")");
       return step;
     }
   }
@@ -166,6 +194,8 @@ public final class Trainer {
     private final Path scratch;
     private final BatchNormRefresh batchNorm;
     private final long firstStep;
+    private final RunId runId;
+    private final TrainerLease lease;
     private long step;
     private long savedStep;
     private long examples;
@@ -175,7 +205,8 @@ public final class Trainer {
     private long windowExamples;
 
     Run(Session session, TrainingGraph graph, Checkpoints checkpoints, Exports exports,
-        EventDir events, Path scratch, long firstStep) throws IOException {
+        EventDir events, Path scratch, long firstStep, RunId runId, TrainerLease lease)
+        throws IOException {
       this.session = session;
       this.graph = graph;
       this.checkpoints = checkpoints;
@@ -184,6 +215,8 @@ public final class Trainer {
       this.scratch = scratch;
       this.batchNorm = new BatchNormRefresh(graph, spec);
       this.firstStep = firstStep;
+      this.runId = runId;
+      this.lease = lease;
       this.step = firstStep;
       this.savedStep = firstStep;
       this.lastExport = exports.latest().orElse(null);
@@ -197,6 +230,7 @@ public final class Trainer {
           break;
         }
         Batch batch = next.get();
+        lease.checkHeld();
         boolean report = (step + 1) % settings.logEverySteps() == 0;
         trainOn(batch, report, writer);
         if (step % settings.exportModelSteps() == 0) {
@@ -280,9 +314,10 @@ public final class Trainer {
     }
 
     private void save(EventFileWriter writer) throws IOException {
+      lease.checkHeld();
       batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
-      exports.export(session, graph.signatures(), flags, step, scratch);
+      exports.export(session, graph.signatures(), flags, runId, step, scratch);
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
       savedStep = step;
       writer.flush();

@@ -20,6 +20,7 @@ import org.tensorflow.types.TInt32;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.train.Exports;
 import org.yt8m.model.train.ModelFlags;
+import org.yt8m.model.train.RunId;
 import org.yt8m.model.train.TrainDir;
 
 /**
@@ -54,7 +55,7 @@ class ExportMatchesTrainingGraphTest {
           ((TInt32) r.get(1)).copyTo(DataBuffers.of(expectedClasses, false, false));
         }
         new Exports(TrainDir.local(trainDir)).export(session, graph.signatures(), flags,
-            5, trainDir.resolve("scratch"));
+            RunId.LEGACY, 5, trainDir.resolve("scratch"));
       }
     }
     Path export = trainDir.resolve("export/step_5");

@@ -142,6 +142,41 @@ class ExportedModelTest {
   }
 
   @Test
+  void anExportWithoutItsWeightsNamesWhatIsMissing(@TempDir Path copy) throws Exception {
+    for (String file : List.of("saved_model.pb", "model_flags.json")) {
+      Files.copy(videoModel.resolve(file), copy.resolve(file));
+    }
+    // TensorFlow loads this and fails only at the first run: "Attempting to use uninitialized
+    // value".
+    FileNotFoundException e = assertThrows(FileNotFoundException.class,
+        () -> ExportedModel.load(copy, "gs://bucket/train/export/step_3", 1));
+    assertEquals("gs://bucket/train/export/step_3 is incomplete: it has no "
+        + "variables/variables.index (the model's weights). Export it again: a run of yt8m "
+        + "train resumed from its trainDir exports anew", e.getMessage());
+  }
+
+  @Test
+  void aDamagedExportNamesItself(@TempDir Path copy) throws Exception {
+    try (var files = Files.walk(videoModel)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Path target = copy.resolve(videoModel.relativize(file).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(file, target);
+      }
+    }
+    Path data;
+    try (var files = Files.list(copy.resolve("variables"))) {
+      data = files.filter(f -> f.getFileName().toString().startsWith("variables.data"))
+          .findFirst().orElseThrow();
+    }
+    Files.write(data, new byte[3]); // cut short
+    java.io.IOException e = assertThrows(java.io.IOException.class,
+        () -> ExportedModel.load(copy, 1));
+    assertTrue(e.getMessage().startsWith(copy + ": cannot load the exported model, a file of it "
+        + "is damaged: "), e.getMessage());
+  }
+
+  @Test
   void aDirectoryWithoutModelFlagsIsNotAnExport(@TempDir Path empty) throws Exception {
     Files.createDirectories(empty.resolve("variables"));
     FileNotFoundException e = assertThrows(FileNotFoundException.class,

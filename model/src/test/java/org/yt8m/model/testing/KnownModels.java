@@ -24,6 +24,7 @@ import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.train.Exports;
 import org.yt8m.model.train.ModelFlags;
+import org.yt8m.model.train.RunId;
 import org.yt8m.model.train.TrainDir;
 
 /**
@@ -66,8 +67,9 @@ public final class KnownModels {
 
   /**
    * Exports {@code model} ({@link Models#LOGISTIC} or {@link Models#FRAME_LEVEL_LOGISTIC}) with
-   * {@code weights} as {@code trainDir/export/step_<step>} and points {@code export/latest} at
-   * it; returns the export's directory.
+   * {@code weights} as {@code trainDir/export/step_<step>} of the run that
+   * {@code trainDir/model_flags.json} records (legacy without one) and points
+   * {@code export/latest} at it; returns the export's directory.
    */
   public static Path export(Path trainDir, Models model, FeatureSpec features, Weights weights,
       long step) throws IOException {
@@ -89,8 +91,9 @@ public final class KnownModels {
         session.initialize();
         session.run(setWeights);
         session.run(setBiases);
-        new Exports(TrainDir.local(trainDir)).export(session, graph.signatures(), flags,
-            step, scratch);
+        TrainDir dir = TrainDir.local(trainDir);
+        new Exports(dir).export(session, graph.signatures(), flags,
+            RunId.recordedIn(dir, ""), step, scratch);
       }
     } finally {
       MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);

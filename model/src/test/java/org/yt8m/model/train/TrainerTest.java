@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,5 +212,92 @@ class TrainerTest {
                       Long.parseLong(b.substring(11))))
               .collect(Collectors.joining(",")));
     }
+  }
+
+  @Test
+  void aSecondTrainerFailsAtOnceNamingTheOneTraining(@TempDir Path trainDir) throws Exception {
+    List<String> firstLog = new ArrayList<>();
+    try (TrainerLease first = TrainerLease.acquire(TrainDir.local(trainDir), firstLog::add)) {
+      IOException e = assertThrows(IOException.class,
+          () -> train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>()));
+      assertTrue(e.getMessage().startsWith(trainDir.resolve("trainer.lease") + " is held by "
+          + "process " + ProcessHandle.current().pid() + " on "), e.getMessage());
+      first.checkHeld();
+    }
+    try (var files = Files.list(trainDir)) {
+      assertEquals(List.of(), files.toList(), "the second trainer wrote nothing");
+    }
+  }
+
+  @Test
+  void runsHaveIdsAndStartNewModelStartsANewOne(@TempDir Path trainDir) throws Exception {
+    TrainDir dir = TrainDir.local(trainDir);
+    Exports exports = new Exports(dir);
+    train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>());
+    RunId first = RunId.recordedIn(dir, "");
+    assertTrue(first.value().matches("\\d{8}T\\d{6}Z-[0-9a-f]{6}"), first.value());
+    train(trainDir, flags("LogisticModel"), settings(8, false), new ArrayList<>());
+    assertEquals(first, RunId.recordedIn(dir, ""), "a resumed run is the same run");
+    assertEquals(first, exports.runOf("step_8"));
+
+    List<String> lines = new ArrayList<>();
+    train(trainDir, flags("LogisticModel"), settings(2, true), lines);
+    RunId second = RunId.recordedIn(dir, "");
+    assertFalse(second.equals(first));
+    assertTrue(lines.contains("starting a new LogisticModel in " + trainDir + " (run " + second
+        + ")"), lines.toString());
+    assertEquals(second, exports.runOf("step_2"));
+    assertEquals(first, exports.runOf("step_8"), "the replaced run's exports keep their id");
+    assertEquals(Optional.of("export/step_2"), exports.latest());
+  }
+
+  @Test
+  void aTrainDirWithoutRunIdsContinuesAsOneLegacyRun(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    // As an older version wrote it: the flags without a run id.
+    Files.writeString(trainDir.resolve("model_flags.json"), Files.readString(
+        trainDir.resolve("model_flags.json")).replaceAll(",\\s*\"run_id\" : \"[^\"]*\"", ""));
+    assertEquals(RunId.LEGACY, RunId.recordedIn(TrainDir.local(trainDir), ""));
+
+    assertEquals(2, train(trainDir, flags("LogisticModel"), settings(4, false),
+        new ArrayList<>()).firstStep());
+    assertEquals(RunId.LEGACY, new Exports(TrainDir.local(trainDir)).runOf("step_4"));
+  }
+
+  @Test
+  void whatAnInterruptedRunLeftIsDeletedAtTheNextStart(@TempDir Path trainDir)
+      throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    // An older version killed mid-export: variables cut short, no index, no model_flags.json.
+    Files.createDirectories(trainDir.resolve("export/step_3/variables"));
+    Files.writeString(trainDir.resolve("export/step_3/saved_model.pb"), "graph");
+    Files.writeString(trainDir.resolve("export/step_3/variables/variables.data-00000-of-00001"),
+        "cut");
+    // The starter's own export, which has no model_flags.json: not ours to delete.
+    Files.createDirectories(trainDir.resolve("export/step_1/variables"));
+    Files.writeString(trainDir.resolve("export/step_1/saved_model.pb"), "graph");
+    Files.writeString(trainDir.resolve("export/step_1/variables/variables.index"), "index");
+    Files.createDirectories(trainDir.resolve("export/.staged.tmp/variables"));
+    Files.writeString(trainDir.resolve(".model_flags.json5551212.tmp"), "{\"mod");
+
+    List<String> lines = new ArrayList<>();
+    train(trainDir, flags("LogisticModel"), settings(4, false), lines);
+
+    assertTrue(lines.contains("deleted what an interrupted run left in " + trainDir + ": "
+        + ".model_flags.json5551212.tmp, export/.staged.tmp, export/step_3"), lines.toString());
+    assertEquals(List.of("latest", "step_1", "step_2", "step_4"),
+        TrainDir.local(trainDir).list("export"));
+    assertEquals(List.of("step_2", "step_4"), new Exports(TrainDir.local(trainDir)).all());
+  }
+
+  @Test
+  void aLatestPointerOutsideTheTrainDirIsRefused(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    Files.writeString(trainDir.resolve("export/latest"), "../../elsewhere/model\n");
+    IOException e = assertThrows(IOException.class,
+        () -> new Exports(TrainDir.local(trainDir)).latest());
+    assertEquals(trainDir + "/export/latest names \"../../elsewhere/model\", which is not a "
+        + "directory of " + trainDir + "/export: it must name one of its exports (step_N); "
+        + "rewrite it, or delete it and train", e.getMessage());
   }
 }

@@ -32,9 +32,9 @@ public interface EvaluateOptions extends ReaderOptions {
 
   void setTrainDir(String trainDir);
 
-  @Description("With --trainDir: evaluate the newest export that has no metrics yet "
-      + "(trainDir/eval/step_N/metrics.json), and do nothing when every export has them: what "
-      + "an hourly scheduled evaluation runs.")
+  @Description("With --trainDir: evaluate the newest export of the current training run whose "
+      + "evaluation has not completed (no line in trainDir/eval/history.jsonl; a killed one is "
+      + "redone), and do nothing when every one has: what an hourly scheduled evaluation runs.")
   @Default.Boolean(false)
   boolean getOnlyNew();
 

@@ -96,13 +96,14 @@ public final class EvaluatePipeline {
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     if (options.getTrainDir() != null) {
       if (options.getOnlyNew() && options.getOutputDir() != null) {
-        throw new IllegalArgumentException("--onlyNew tells evaluated exports by "
-            + "trainDir/eval/step_N/metrics.json: leave --outputDir out");
+        throw new IllegalArgumentException("--onlyNew keeps each export's results in "
+            + "trainDir/eval/step_N: leave --outputDir out");
       }
       Optional<ModelVersion> version = chooseModel(options);
       if (version.isEmpty()) {
-        out.println("nothing to evaluate: every export in " + options.getTrainDir()
-            + " has metrics already");
+        out.println("nothing to evaluate: every export of the current run in "
+            + options.getTrainDir() + " has been evaluated (" + EvaluationHistory.HISTORY_FILE
+            + ")");
         if (JobRunner.launchesTemplate(options)) {
           JobRunner.awaitUnlessTemplate(options, nothingToDo(options));
         }
@@ -161,12 +162,13 @@ public final class EvaluatePipeline {
   }
 
   /**
-   * The export to evaluate: the latest, or with {@code --onlyNew} the newest without metrics
-   * (empty when there is none).
+   * The export to evaluate: the latest, or with {@code --onlyNew} the newest of the current
+   * run whose evaluation has not committed (empty when there is none).
    */
   private static Optional<ModelVersion> chooseModel(EvaluateOptions options)
       throws IOException {
     TrainDir dir = FileSystemsTrainDir.of(options.getTrainDir());
+    EvaluationHistory.deleteInterruptedWrites(dir);
     return options.getOnlyNew() ? ModelVersion.newestUnevaluated(dir)
         : Optional.of(ModelVersion.latest(dir));
   }
@@ -280,7 +282,8 @@ public final class EvaluatePipeline {
 
   /**
    * Renders metrics.json and report.html with {@code render} and writes them and
-   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text.
+   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text once all three are
+   * written, for the history's line, an evaluation's commit, to come last.
    */
   private static PCollection<String> writeOutputs(EvaluateOptions options,
       PCollection<EvaluationMetrics> metrics, RenderFn render) {

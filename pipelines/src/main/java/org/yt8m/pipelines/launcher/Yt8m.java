@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.logging.LogManager;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.train.ScratchDirectory;
 
 /**
  * The {@code yt8m} command line: {@code yt8m COMMAND [--option=value ...]}.
@@ -31,6 +32,7 @@ public final class Yt8m {
 
   public static void main(String[] args) {
     configureLogging();
+    ScratchDirectory.deleteAbandoned(); // what killed commands left in the system temp
     System.exit(run(args, System.out, System.err));
   }
 

@@ -42,6 +42,7 @@ public final class TrainCommand {
   public static TrainingResult execute(TrainOptions options, PrintStream out)
       throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
+    validate(options);
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
         .outputDirectory("trainDir", options.getTrainDir()).check();
     ModelFlags flags = modelFlags(options);
@@ -54,11 +55,40 @@ public final class TrainCommand {
         options.getCompression());
     out.printf(Locale.ROOT, "training %s on %d shard%s matching %s%n", flags.model(),
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
-    TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir()), flags,
-        spec, settings, shards, preparedRecords(shards), out::println).run();
+    TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir(),
+        GcsLeaseFile.opener(options)), flags, spec, settings, shards, preparedRecords(shards),
+        out::println).run();
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
     return result;
+  }
+
+  /**
+   * Refuses values of the optimizer's flags that train nothing or NaN: TensorFlow would take
+   * them and run to the end.
+   */
+  static void validate(TrainOptions options) {
+    requirePositive("baseLearningRate", options.getBaseLearningRate());
+    requirePositive("learningRateDecay", options.getLearningRateDecay());
+    if (options.getLearningRateDecayExamples() <= 0) {
+      throw new IllegalArgumentException("--learningRateDecayExamples must be positive, got "
+          + options.getLearningRateDecayExamples());
+    }
+    requireFiniteNonNegative("regularizationPenalty", options.getRegularizationPenalty());
+    requireFiniteNonNegative("clipGradientNorm", options.getClipGradientNorm());
+  }
+
+  private static void requirePositive(String flag, float value) {
+    if (!(value > 0) || Float.isInfinite(value)) {
+      throw new IllegalArgumentException("--" + flag + " must be a positive number, got "
+          + value);
+    }
+  }
+
+  private static void requireFiniteNonNegative(String flag, float value) {
+    if (!(value >= 0) || Float.isInfinite(value)) {
+      throw new IllegalArgumentException("--" + flag + " must be a number >= 0, got " + value);
+    }
   }
 
   /**

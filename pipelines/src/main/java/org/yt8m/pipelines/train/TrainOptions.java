@@ -20,7 +20,9 @@ public interface TrainOptions extends ReaderOptions {
   void setTrainDataPattern(String trainDataPattern);
 
   @Description("Directory for checkpoints, TensorBoard events, model_flags.json and exports "
-      + "(local or gs://). A run resumes from its latest checkpoint.")
+      + "(local or gs://). A run resumes from its latest checkpoint. One trainer at a time: "
+      + "it holds trainDir/trainer.lease while it runs; another fails naming it, and a lease "
+      + "not renewed for 10 minutes (or whose process on this host is gone) is taken over.")
   @Validation.Required
   String getTrainDir();
 
@@ -110,7 +112,8 @@ public interface TrainOptions extends ReaderOptions {
   void setBatchNormDecay(float batchNormDecay);
 
   @Description("Start a new model from step 0 instead of resuming from --trainDir's latest "
-      + "checkpoint, replacing its model_flags.json.")
+      + "checkpoint, replacing its model_flags.json: a new run, whose exports alone evaluate "
+      + "--onlyNew scores.")
   @Default.Boolean(false)
   boolean getStartNewModel();
 

@@ -30,6 +30,8 @@ import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.synthetic.SyntheticShards;
 import org.yt8m.model.synthetic.SyntheticVideos;
 import org.yt8m.model.testing.KnownModels;
+import org.yt8m.model.train.RunId;
+import org.yt8m.model.train.summary.EventFileWriter;
 import org.yt8m.model.train.summary.EventLogs;
 import org.yt8m.model.train.summary.ScalarPoint;
 
@@ -126,6 +128,65 @@ class EvaluateModelTest {
     assertTrue(Files.exists(trainDir.resolve("eval/step_80/metrics.json")));
     assertTrue(Files.notExists(trainDir.resolve("eval/step_60")));
     assertEquals(2, Files.readAllLines(trainDir.resolve("eval/history.jsonl")).size());
+  }
+
+  @Test
+  void onlyNewRedoesAnEvaluationThatWasKilledBeforeItCommitted() throws Exception {
+    // A killed evaluation of step_40: metrics.json and its TensorBoard point written, the
+    // history line (the commit) not.
+    Files.createDirectories(trainDir.resolve("eval/step_40"));
+    Files.writeString(trainDir.resolve("eval/step_40/metrics.json"), "{\"examples\": 3}");
+    eventFile(trainDir.resolve("eval"), "legacy.step_40", 40);
+
+    assertTrue(evaluate("--onlyNew").contains("evaluating " + trainDir + "/export/step_40"));
+
+    assertEquals(120, read(trainDir.resolve("eval/step_40/metrics.json")).get("examples")
+        .asLong());
+    assertEquals(1, Files.readAllLines(trainDir.resolve("eval/history.jsonl")).size());
+    assertEquals(5, EventLogs.scalars(trainDir.resolve("eval")).size(),
+        "one point per figure: the killed run's event file is gone");
+    assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
+  }
+
+  @Test
+  void onlyNewAfterStartNewModelScoresOnlyTheNewRun() throws Exception {
+    // step_40 is the legacy run's; step_80 the run a --startNewModel replaced; step_20 the
+    // current run's, which trainDir/model_flags.json records.
+    recordRun("20240101T000000Z-aaaaaa");
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 80);
+    eventFile(trainDir.resolve("eval"), "20240101T000000Z-aaaaaa.step_80", 80);
+    eventFile(trainDir.resolve("eval"), "myhost", 40); // an older version's
+    recordRun("20240202T000000Z-bbbbbb");
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 20);
+
+    assertTrue(evaluate("--onlyNew").contains("evaluating " + trainDir + "/export/step_20"));
+    assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
+
+    List<String> history = Files.readAllLines(trainDir.resolve("eval/history.jsonl"));
+    assertEquals(1, history.size(), history.toString());
+    JsonNode line = new ObjectMapper().readTree(history.get(0));
+    assertEquals("step_20", line.get("model_version").asText());
+    assertEquals("20240202T000000Z-bbbbbb", line.get("run_id").asText());
+    assertEquals(List.of(20L), EventLogs.scalars(trainDir.resolve("eval")).stream()
+        .map(ScalarPoint::step).distinct().toList(), "the eval curve is the new run's");
+  }
+
+  /** Writes trainDir/model_flags.json recording {@code run}, as yt8m train would. */
+  private void recordRun(String run) throws Exception {
+    Files.createDirectories(trainDir);
+    Files.writeString(trainDir.resolve("model_flags.json"),
+        KnownModels.flags(Models.LOGISTIC, FEATURES, CLASSES).toJson(new RunId(run)));
+  }
+
+  /** An eval event file holding one point at {@code step}, named {@code *.<suffix>}. */
+  private static void eventFile(Path dir, String suffix, long step) throws Exception {
+    Path scratch = Files.createTempDirectory("events");
+    try (EventFileWriter writer = EventFileWriter.open(scratch)) {
+      writer.scalars(step, java.util.Map.of("Eval/GAP", 0.5));
+      writer.close();
+      Files.createDirectories(dir);
+      Files.move(writer.file(), dir.resolve(writer.file().getFileName() + "." + suffix));
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.util.List;
 import java.util.UUID;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -20,19 +21,19 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 
 /**
  * Writes the single element of a {@code PCollection} (a report, a set of metrics, a table) as
  * one file, atomically: to a temporary file beside it, then renamed over it, so readers never
- * see half a file and a rerun replaces the old one whole.
+ * see half a file and a rerun replaces the old one whole. Its output is the path once written,
+ * a signal for steps that must come after ({@code Wait.on}).
  *
  * <pre>{@code
  * summary.apply("WriteReport", WriteFile.<ShardSummary>to("gs://b/report.json")
  *     .via(s -> WriteFile.json(s.toJson(false))));
  * }</pre>
  */
-public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
+public final class WriteFile<T> extends PTransform<PCollection<T>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,11 +65,11 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
   }
 
   @Override
-  public PDone expand(PCollection<T> input) {
+  public PCollection<String> expand(PCollection<T> input) {
     checkArgument(path != null && !path.isEmpty(), "no output path given");
     checkArgument(render != null, "no rendering given: call via()");
-    input.apply("Write", ParDo.of(new WriteFn<>(path, render)));
-    return PDone.in(input.getPipeline());
+    return input.apply("Write", ParDo.of(new WriteFn<>(path, render)))
+        .setCoder(StringUtf8Coder.of());
   }
 
   @Override
@@ -77,7 +78,7 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
     builder.add(DisplayData.item("path", path).withLabel("Output file"));
   }
 
-  private static final class WriteFn<T> extends DoFn<T, Void> {
+  private static final class WriteFn<T> extends DoFn<T, String> {
     private static final long serialVersionUID = 1L;
 
     private final String path;
@@ -89,8 +90,10 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PDone> {
     }
 
     @ProcessElement
-    public void process(@Element T element) throws IOException {
+    public void process(@Element T element, OutputReceiver<String> written)
+        throws IOException {
       write(path, render.apply(element));
+      written.output(path);
     }
   }
 

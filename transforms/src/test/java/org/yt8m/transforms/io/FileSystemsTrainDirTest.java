@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.train.LeaseFile;
 import org.yt8m.model.train.TrainDir;
 
 /**
@@ -47,6 +49,36 @@ class FileSystemsTrainDirTest {
     dir.delete("checkpoint");
     assertFalse(dir.exists("checkpoint"));
     assertThrows(FileNotFoundException.class, () -> dir.download("nope", back));
+  }
+
+  @Test
+  void aDirectoryIsReplacedWithItsMarkerLastAndTemporariesAreDeleted(@TempDir Path root,
+      @TempDir Path scratch) throws Exception {
+    TrainDir dir = new FileSystemsTrainDir(root.toString());
+    Files.createDirectories(root.resolve("export/step_4/variables"));
+    Files.writeString(root.resolve("export/step_4/variables/stale.data"), "old");
+    Files.writeString(root.resolve("export/step_4/model_flags.json"), "old");
+    Files.createDirectories(scratch.resolve("variables"));
+    Files.writeString(scratch.resolve("variables/variables.index"), "index");
+    Files.writeString(scratch.resolve("model_flags.json"), "new");
+    Files.writeString(root.resolve(".killed-write.tmp"), "half");
+
+    dir.uploadDirectory(scratch, "export/step_4", "model_flags.json");
+
+    assertEquals(List.of("model_flags.json", "variables"), dir.list("export/step_4"));
+    assertEquals(List.of("variables.index"), dir.list("export/step_4/variables"));
+    assertEquals(Optional.of("new"), dir.readString("export/step_4/model_flags.json"));
+    assertEquals(List.of(), dir.deleteTemporaries("", Duration.ofHours(1)), "too new");
+    assertEquals(List.of(".killed-write.tmp"), dir.deleteTemporaries("", Duration.ZERO));
+    assertEquals(List.of("export"), dir.list(""));
+  }
+
+  @Test
+  void aLocalPathHoldsItsLeaseLocally(@TempDir Path root) throws Exception {
+    LeaseFile lease = new FileSystemsTrainDir(root.toString()).leaseFile("trainer.lease");
+    assertTrue(lease.create("me"));
+    assertFalse(lease.create("another"));
+    assertEquals("me", Files.readString(root.resolve("trainer.lease")));
   }
 
   @Test

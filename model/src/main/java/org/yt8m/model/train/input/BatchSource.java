@@ -13,6 +13,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +53,9 @@ import org.yt8m.model.record.Yt8mRecord;
  *   <li>Every epoch reads every valid record exactly once, and epochs do not mix. Batches run on
  *       across epoch boundaries; only the last batch of the run may be smaller than the batch
  *       size, or is dropped with {@code withDropRemainder(true)}.
- *   <li>Records the decoder rejects are skipped, counted by reason ({@link #skipped()}) each
- *       time they are read, and the first {@value #LOGGED_SKIPS} are logged with the shard, the
+ *   <li>Records the decoder rejects are skipped, counted by reason ({@link #skipped()}) once
+ *       however many epochs read them (in a shard's first read; a rejection depends on the
+ *       bytes alone), and the first {@value #LOGGED_SKIPS} are logged with the shard, the
  *       record's index and the reason. A shard whose framing is corrupt, or that cannot be read,
  *       fails the source: {@link #next()} throws {@link InputFailedException} naming the shard
  *       (and, for corrupt framing, the record's index and byte offset).
@@ -92,6 +95,8 @@ public final class BatchSource implements AutoCloseable {
 
   private final LongAdder recordsRead = new LongAdder();
   private final AtomicLongArray skipped = new AtomicLongArray(RejectReason.values().length);
+  /** Shards whose skipped records are counted already: the ones read once. */
+  private final Set<Integer> shardsCounted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger skipsLogged = new AtomicInteger();
   private final AtomicLong nanosWaited = new AtomicLong();
   private final AtomicReference<InputFailedException> failure = new AtomicReference<>();
@@ -157,7 +162,7 @@ public final class BatchSource implements AutoCloseable {
     return recordsRead.sum();
   }
 
-  /** Records skipped so far by the reason the decoder gave, counting each in every epoch. */
+  /** Records skipped so far by the reason the decoder gave, each once however often read. */
   public Map<RejectReason, Long> skipped() {
     Map<RejectReason, Long> counts = new EnumMap<>(RejectReason.class);
     for (RejectReason reason : RejectReason.values()) {
@@ -208,7 +213,7 @@ public final class BatchSource implements AutoCloseable {
         decoder.maxFrames());
     try {
       for (int shard = buffer.nextShard(); shard >= 0; shard = buffer.nextShard()) {
-        if (!readShard(shards.get(shard), own)) {
+        if (!readShard(shards.get(shard), own, shardsCounted.add(shard))) {
           return;
         }
         buffer.shardFinished();
@@ -220,8 +225,12 @@ public final class BatchSource implements AutoCloseable {
     }
   }
 
-  /** Reads one shard into the buffer; false when the buffer was stopped meanwhile. */
-  private boolean readShard(ShardSource shard, Yt8mDecoder own) throws InterruptedException {
+  /**
+   * Reads one shard into the buffer, counting its skipped records when {@code firstRead};
+   * false when the buffer was stopped meanwhile.
+   */
+  private boolean readShard(ShardSource shard, Yt8mDecoder own, boolean firstRead)
+      throws InterruptedException {
     try (TfRecordReader reader = new TfRecordReader(shard.name(),
         new BufferedInputStream(shard.open(), READ_BUFFER_BYTES))) {
       while (reader.next()) {
@@ -231,7 +240,9 @@ public final class BatchSource implements AutoCloseable {
               ? own.decodeFrames(reader.buffer(), reader.length())
               : own.decodeVideo(reader.buffer(), reader.length());
         } catch (InvalidRecordException e) {
-          skip(shard, reader.recordIndex(), e);
+          if (firstRead) {
+            skip(shard, reader.recordIndex(), e);
+          }
           continue;
         }
         recordsRead.increment();
