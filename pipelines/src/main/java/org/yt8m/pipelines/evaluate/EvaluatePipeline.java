@@ -99,6 +99,9 @@ public final class EvaluatePipeline {
         throw new IllegalArgumentException("--onlyNew keeps each export's results in "
             + "trainDir/eval/step_N: leave --outputDir out");
       }
+      if (options.getOnlyNew()) {
+        EvaluationHistory.settleAll(FileSystemsTrainDir.of(options.getTrainDir()));
+      }
       Optional<ModelVersion> version = chooseModel(options);
       if (version.isEmpty()) {
         out.println("nothing to evaluate: every export of the current run in "

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yt8m.model.train.Exports;
 import org.yt8m.model.train.RunId;
 import org.yt8m.model.train.ScratchDirectory;
 import org.yt8m.model.train.TrainDir;
@@ -41,6 +42,13 @@ import org.yt8m.model.train.summary.EventLogs;
  */
 final class EvaluationHistory {
   static final String HISTORY_FILE = ModelVersion.EVAL_DIRECTORY + "/history.jsonl";
+  /**
+   * {@code eval/step_N/settled}: the scheduled evaluation's gate need not launch for export
+   * {@code step_N}, because its evaluation committed (its history line is written) or it belongs
+   * to a run that {@code --startNewModel} replaced. Written after the history line, and
+   * repaired by every {@code --onlyNew} run, so the gate and {@code --onlyNew} agree.
+   */
+  static final String SETTLED_FILE = "settled";
   private static final Logger LOG = Logger.getLogger(EvaluationHistory.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How an eval event file names its run and export: {@code *.RUN.step_N}. */
@@ -90,6 +98,40 @@ final class EvaluationHistory {
       history += "\n"; // a line cut short by hand: keep it apart from ours
     }
     dir.writeString(HISTORY_FILE, history + JSON.writeValueAsString(line) + "\n");
+    settle(dir, version.name(), "evaluated");
+  }
+
+  /**
+   * Marks every export that needs no evaluation {@link #SETTLED_FILE settled}: those of the
+   * current run with a history line, and those of replaced runs. Repairs what a kill between a
+   * history line and its marker left, and quiets the gate after {@code --startNewModel}.
+   */
+  static void settleAll(TrainDir dir) throws IOException {
+    RunId current = RunId.recordedIn(dir, "");
+    Set<String> evaluated = evaluated(dir, current);
+    Exports exports = new Exports(dir);
+    for (String name : exports.all()) {
+      if (dir.readString(settledPath(name)).isPresent()) {
+        continue;
+      }
+      RunId run = exports.runOf(name);
+      if (!run.equals(current)) {
+        settle(dir, name, "of the replaced run " + run);
+      } else if (evaluated.contains(name)) {
+        settle(dir, name, "evaluated");
+      }
+    }
+  }
+
+  private static void settle(TrainDir dir, String name, String reason) throws IOException {
+    ObjectNode marker = JSON.createObjectNode();
+    marker.put("model_version", name);
+    marker.put("settled", reason);
+    dir.writeString(settledPath(name), JSON.writeValueAsString(marker) + "\n");
+  }
+
+  static String settledPath(String exportName) {
+    return ModelVersion.EVAL_DIRECTORY + "/" + exportName + "/" + SETTLED_FILE;
   }
 
   private static void logEvent(TrainDir dir, ModelVersion version, JsonNode metrics)

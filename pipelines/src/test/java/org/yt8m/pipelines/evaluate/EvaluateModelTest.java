@@ -120,6 +120,8 @@ class EvaluateModelTest {
   void onlyNewEvaluatesTheNewestExportWithoutMetricsOnce() throws Exception {
     evaluate("--onlyNew");
     assertTrue(Files.exists(trainDir.resolve("eval/step_40/metrics.json")));
+    assertEquals("evaluated", read(trainDir.resolve("eval/step_40/settled")).get("settled")
+        .asText(), "the scheduled gate's marker, after the history line");
     assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
 
     KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 80);
@@ -148,6 +150,20 @@ class EvaluateModelTest {
     assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
   }
 
+  /**
+   * A kill between the history line (the commit) and the gate's marker: the export is
+   * evaluated, so --onlyNew does nothing but write the marker, and the gate stops launching.
+   */
+  @Test
+  void onlyNewSettlesAnEvaluationKilledAfterItCommitted() throws Exception {
+    evaluate("--onlyNew");
+    Files.delete(trainDir.resolve("eval/step_40/settled"));
+
+    assertTrue(evaluate("--onlyNew").contains("nothing to evaluate"));
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/settled")));
+    assertEquals(1, Files.readAllLines(trainDir.resolve("eval/history.jsonl")).size());
+  }
+
   @Test
   void onlyNewAfterStartNewModelScoresOnlyTheNewRun() throws Exception {
     // step_40 is the legacy run's; step_80 the run a --startNewModel replaced; step_20 the
@@ -169,6 +185,10 @@ class EvaluateModelTest {
     assertEquals("20240202T000000Z-bbbbbb", line.get("run_id").asText());
     assertEquals(List.of(20L), EventLogs.scalars(trainDir.resolve("eval")).stream()
         .map(ScalarPoint::step).distinct().toList(), "the eval curve is the new run's");
+    assertEquals("of the replaced run 20240101T000000Z-aaaaaa", read(trainDir.resolve(
+        "eval/step_80/settled")).get("settled").asText(), "the gate launches no more for it");
+    assertEquals("of the replaced run legacy", read(trainDir.resolve("eval/step_40/settled"))
+        .get("settled").asText());
   }
 
   /** Writes trainDir/model_flags.json recording {@code run}, as yt8m train would. */

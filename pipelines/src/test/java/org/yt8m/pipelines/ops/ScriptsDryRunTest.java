@@ -426,8 +426,8 @@ class ScriptsDryRunTest {
     assertEquals(sent, read);
     assertTrue(workflow.contains("call: googleapis.dataflow.v1b3.projects.locations."
         + "flexTemplates.launch"), "launches through the Dataflow connector");
-    assertTrue(workflow.contains("\"model_flags.json\"") && workflow.contains("\"metrics.json\""),
-        "an export counts by model_flags.json, its evaluation by metrics.json");
+    assertTrue(workflow.contains("\"model_flags.json\"") && workflow.contains("\"settled\""),
+        "an export counts by model_flags.json, its evaluation by eval/NAME/settled");
   }
 
   /** docs/DATAFLOW.md's commands are ones the scripts take, with the guide's variables set. */

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -31,23 +32,46 @@ import org.apache.beam.sdk.values.PCollection;
 public final class CheckSets extends PTransform<PCollection<Metadata>, PCollection<Metadata>> {
   private static final long serialVersionUID = 1L;
 
-  private CheckSets() {}
+  private final boolean checksums;
+
+  private CheckSets(boolean checksums) {
+    this.checksums = checksums;
+  }
 
   public static CheckSets create() {
-    return new CheckSets();
+    return new CheckSets(true);
+  }
+
+  /**
+   * Checks names, sizes and completeness only, for a reader that verifies as it reads or whose
+   * files are too large to read twice (TFRecord shards carry a CRC per record).
+   */
+  public CheckSets withoutChecksums() {
+    return new CheckSets(false);
   }
 
   @Override
   public PCollection<Metadata> expand(PCollection<Metadata> files) {
-    return files.apply("CheckAgainstManifests", ParDo.of(new CheckFn()))
+    return files.apply("CheckAgainstManifests", ParDo.of(new CheckFn(checksums)))
         .setCoder(files.getCoder());
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("checksums", checksums).withLabel("Files read for CRC32C"));
   }
 
   private static final class CheckFn extends DoFn<Metadata, Metadata> {
     private static final long serialVersionUID = 1L;
     private final Counter manifestsLeftOut = Metrics.counter(CheckSets.class,
         "manifests_left_out");
+    private final boolean checksums;
     private transient ManifestCheck check;
+
+    CheckFn(boolean checksums) {
+      this.checksums = checksums;
+    }
 
     @Setup
     public void setup() {
@@ -62,7 +86,7 @@ public final class CheckSets extends PTransform<PCollection<Metadata>, PCollecti
         return;
       }
       Optional<ManifestCheck.Listed> listed = check.check(file);
-      if (listed.isPresent()) {
+      if (listed.isPresent() && checksums) {
         try (InputStream in = ManifestCheck.verifying(Channels.newInputStream(
             FileSystems.open(file.resourceId())), file.resourceId().toString(), listed.get())) {
           in.transferTo(OutputStream.nullOutputStream());

@@ -38,7 +38,10 @@ import org.yt8m.transforms.coders.DeadLetterCoder;
  * error naming the file and the record's byte offset (TFRecordIO's error names neither).
  * Compression is detected from the file name by default ({@code .gz} is GZIP). A pattern that
  * matches no file fails the job, and so does one that matches a FIFO, a device or a socket,
- * naming it ({@link RegularFiles}).
+ * naming it ({@link RegularFiles}). Shards of a set that {@code prepare} or {@code generate}
+ * committed are checked against its manifest (names, sizes, completeness: {@link CheckSets}
+ * without a second read for checksums, since every record carries its CRC), and the manifests
+ * themselves are left out when the pattern matches them ({@code dir/*}).
  */
 public final class Yt8mIO {
   private Yt8mIO() {}
@@ -134,6 +137,7 @@ public final class Yt8mIO {
       PCollectionTuple outputs = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("CheckSets", CheckSets.create().withoutChecksums())
           .apply("OpenShards", FileIO.readMatches().withCompression(compression)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo

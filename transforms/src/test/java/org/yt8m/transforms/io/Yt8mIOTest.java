@@ -30,6 +30,8 @@ import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.synthetic.SyntheticShards;
+import org.yt8m.transforms.synthetic.WriteSyntheticShards;
 import org.yt8m.transforms.testing.ShardFiles;
 import org.yt8m.transforms.testing.TestPipelines;
 
@@ -61,6 +63,36 @@ class Yt8mIOTest {
     PipelineResult result = pipeline.run();
     assertEquals(15, TestPipelines.counter(result, Yt8mIO.class, "records_read"));
     assertEquals(3, TestPipelines.counter(result, Yt8mIO.class, "shards_read"));
+  }
+
+  /**
+   * A generated split read with {@code dir/*}: its manifest is left out, not read as a corrupt
+   * shard; a shard changed since the set was committed fails the read, naming it.
+   */
+  @Test
+  void readsACommittedSetWithoutItsManifestAndRefusesAChangedShard() throws Exception {
+    Pipeline generate = TestPipelines.create();
+    generate.apply(WriteSyntheticShards.to(dir.toString())
+        .withShards(new SyntheticShards("validate", 20, 2, false, 1, 1)).withNumClasses(10));
+    generate.run().waitUntilFinish();
+    assertTrue(Files.exists(dir.resolve(WriteSyntheticShards.manifestName("validate"))));
+
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<VideoRecord> read = pipeline.apply(Yt8mIO.readVideos(dir.resolve("*").toString())
+        .withNumClasses(10));
+    PAssert.that(read.records().apply(Count.globally())).containsInAnyOrder(20L);
+    PAssert.that(read.deadLetters()).empty();
+    pipeline.run();
+
+    Path shard = dir.resolve("validate0001.tfrecord");
+    byte[] bytes = Files.readAllBytes(shard);
+    Files.write(shard, Arrays.copyOf(bytes, bytes.length - 1));
+    Pipeline changed = TestPipelines.create();
+    changed.apply(Yt8mIO.readVideos(dir.resolve("validate*").toString()).withNumClasses(10));
+    Throwable failure = Throwables.getRootCause(assertThrows(RuntimeException.class,
+        () -> changed.run().waitUntilFinish()));
+    assertTrue(failure instanceof SetMismatchException
+        && failure.getMessage().contains(shard.toString()), failure.toString());
   }
 
   @Test
