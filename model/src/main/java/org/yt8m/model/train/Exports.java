@@ -44,6 +44,15 @@ public final class Exports {
     return "step_" + step;
   }
 
+  /**
+   * The marker a scheduled evaluation leaves for export {@code name} once it needs no launch
+   * ({@code eval/step_N/settled}, written by {@code evaluate}). Writing the export again
+   * removes it first, so that new weights under an old name are evaluated too.
+   */
+  public static String evaluationMarker(String name) {
+    return "eval/" + name + "/settled";
+  }
+
   /** The step of an export's name, or -1 when it is not one. */
   public static long step(String name) {
     return STEP_DIR.matcher(name).matches() ? Long.parseLong(name.substring(5)) : -1;
@@ -67,6 +76,7 @@ public final class Exports {
         // whole rather than one to a directory being replaced.
         dir.delete(LATEST);
       }
+      dir.delete(evaluationMarker(name));
       dir.uploadDirectory(staging, DIRECTORY + "/" + name, ModelFlags.FILE_NAME);
       dir.writeString(LATEST, name + "\n");
     } finally {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +30,12 @@ public final class ScratchDirectory implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ScratchDirectory.class.getName());
   private static final String PREFIX = "yt8m-";
   private static final String LOCK = ".owner.lock";
+  /**
+   * This JVM's own directories, never probed: opening and closing another descriptor of a
+   * lock file this process holds would release its POSIX lock (the JDK warns of this), and a
+   * sweeper in another process could then delete a live directory.
+   */
+  private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
 
   private final Path path;
   private final FileChannel channel;
@@ -48,9 +56,11 @@ public final class ScratchDirectory implements AutoCloseable {
         StandardOpenOption.WRITE);
     try {
       channel.lock();
+      OWNED.add(dir);
       Files.move(unlocked, dir.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       channel.close();
+      OWNED.remove(dir);
       MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
       throw e;
     }
@@ -68,6 +78,7 @@ public final class ScratchDirectory implements AutoCloseable {
       MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
     } finally {
       channel.close();
+      OWNED.remove(path);
     }
   }
 
@@ -81,7 +92,8 @@ public final class ScratchDirectory implements AutoCloseable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(temp, PREFIX + "*")) {
       for (Path dir : entries) {
         Path lock = dir.resolve(LOCK);
-        if (Files.isDirectory(dir) && Files.isRegularFile(lock) && abandoned(lock)) {
+        if (!OWNED.contains(dir) && Files.isDirectory(dir) && Files.isRegularFile(lock)
+            && abandoned(lock)) {
           LOG.info("deleting " + dir + ", the scratch directory of a process that is gone");
           try {
             MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
@@ -99,9 +111,7 @@ public final class ScratchDirectory implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE);
         FileLock held = channel.tryLock()) {
       return held != null;
-    } catch (OverlappingFileLockException e) {
-      return false; // this JVM holds it
-    } catch (IOException e) {
+    } catch (OverlappingFileLockException | IOException e) {
       return false;
     }
   }

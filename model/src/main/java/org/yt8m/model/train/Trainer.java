@@ -95,12 +95,6 @@ public final class Trainer {
     }
   }
 
-  /** The run this one continues, or a new one for a new model. */
-  private RunId runId() throws IOException {
-    return settings.startNewModel() || !dir.exists(ModelFlags.FILE_NAME)
-        ? RunId.start(Clock.systemUTC()) : RunId.recordedIn(dir, "");
-  }
-
   private void checkFlags() throws IOException {
     String source = dir.location() + "/" + ModelFlags.FILE_NAME;
     Optional<String> recorded = dir.readString(ModelFlags.FILE_NAME);
@@ -121,7 +115,12 @@ public final class Trainer {
     Checkpoints checkpoints = new Checkpoints(dir, scratch);
     Exports exports = new Exports(dir);
     EventDir events = EventDir.of(dir, scratch);
-    RunId runId = runId();
+    OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
+        : checkpoints.latestStep();
+    // A run continues only from a checkpoint of its own; without one it is a new run, also
+    // when a kill during --startNewModel left the old run's model_flags.json behind.
+    RunId runId = latest.isPresent() ? RunId.recordedIn(dir, "")
+        : RunId.start(Clock.systemUTC());
     try (Graph g = new Graph()) {
       TrainingGraph graph = new TrainingGraph(g, spec);
       try (Session session = new Session(g)) {
@@ -131,7 +130,7 @@ public final class Trainer {
           checkpoints.forget();
           exports.forgetLatest();
         }
-        long firstStep = start(session, graph, checkpoints, runId);
+        long firstStep = start(session, graph, checkpoints, latest, runId);
         events.pull();
         int dropped = EventLogs.truncateAfter(events.path(), firstStep);
         if (dropped > 0) {
@@ -152,9 +151,7 @@ public final class Trainer {
 
   /** Restores the latest checkpoint or initializes; the global step to continue from. */
   private long start(Session session, TrainingGraph graph, Checkpoints checkpoints,
-      RunId runId) throws IOException {
-    OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
-        : checkpoints.latestStep();
+      OptionalLong latest, RunId runId) throws IOException {
     if (latest.isEmpty()) {
       session.initialize();
       log.accept("starting a new " + flags.model() + " in " + dir.location() + " (run "

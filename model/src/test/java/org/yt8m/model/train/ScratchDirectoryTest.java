@@ -1,5 +1,6 @@
 package org.yt8m.model.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,27 @@ class ScratchDirectoryTest {
     try (ScratchDirectory live = ScratchDirectory.create("test")) {
       ScratchDirectory.deleteAbandoned(live.path().getParent());
       assertTrue(Files.exists(live.path()));
+    }
+  }
+
+  /**
+   * A sweep in the owner's own JVM must not release the owner's lock (closing any descriptor
+   * of a file drops the process's POSIX locks on it): another process still cannot lock it.
+   */
+  @Test
+  void aSweepInTheOwnersJvmKeepsItsLock(@TempDir Path temp) throws Exception {
+    try (ScratchDirectory live = ScratchDirectory.create("test")) {
+      ScratchDirectory.deleteAbandoned(live.path().getParent());
+      Path probe = temp.resolve("LockProbe.java");
+      Files.writeString(probe, "import java.nio.channels.FileChannel;\n"
+          + "import java.nio.file.*;\n"
+          + "public class LockProbe { public static void main(String[] a) throws Exception {\n"
+          + "  try (FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE)) {\n"
+          + "    System.exit(c.tryLock() == null ? 0 : 3); } } }\n");
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
+          "java").toString(), probe.toString(), live.path().resolve(".owner.lock").toString())
+          .inheritIO().start();
+      assertEquals(0, process.waitFor(), "another process could take the live lock");
     }
   }
 

@@ -2,6 +2,7 @@ package org.yt8m.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,6 +170,22 @@ class TrainerTest {
     assertEquals(flags("MoeModel"), ModelFlags.fromJson(
         Files.readString(trainDir.resolve("model_flags.json")), "trainDir"));
     assertEquals(List.of(1L, 2L), List.copyOf(losses(trainDir).keySet()));
+  }
+
+  /**
+   * A kill during --startNewModel after the old checkpoint pointer was forgotten, before the
+   * new run's model_flags.json: the next plain run starts from step 0, so it is a new run, not
+   * the old one continued (whose exports' evaluations would then count for the new weights).
+   */
+  @Test
+  void aRunWithoutACheckpointToResumeIsANewRun(@TempDir Path trainDir) throws Exception {
+    train(trainDir, flags("LogisticModel"), settings(4, false), new ArrayList<>());
+    RunId first = RunId.recordedIn(TrainDir.local(trainDir), "");
+    Files.delete(trainDir.resolve("checkpoint"));
+    train(trainDir, flags("LogisticModel"), settings(2, false), new ArrayList<>());
+    RunId second = RunId.recordedIn(TrainDir.local(trainDir), "");
+    assertNotEquals(first, second);
+    assertEquals(second, new Exports(TrainDir.local(trainDir)).runOf("step_2"));
   }
 
   @Test

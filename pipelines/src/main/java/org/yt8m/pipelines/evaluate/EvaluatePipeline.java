@@ -193,9 +193,10 @@ public final class EvaluatePipeline {
   static PipelineResult runModel(EvaluateOptions options, ModelVersion version)
       throws IOException {
     validate(options);
-    JobPaths.of(options).input("evalDataPattern", options.getEvalDataPattern())
-        .outputDirectory("outputDir", options.getOutputDir()).check();
     ModelLocation model = ModelLocation.export(trainDirPath(options, version.exportDirectory()));
+    JobPaths.of(options).input("evalDataPattern", options.getEvalDataPattern())
+        .input("trainDir", model.exportDir() + "/**")
+        .outputDirectory("outputDir", options.getOutputDir()).check();
     ModelFlags flags = model.flags();
     ModelReaders.requireConsistent(options, flags, model, "evaluate");
     Pipeline pipeline = Pipeline.create(options);

@@ -42,13 +42,6 @@ import org.yt8m.model.train.summary.EventLogs;
  */
 final class EvaluationHistory {
   static final String HISTORY_FILE = ModelVersion.EVAL_DIRECTORY + "/history.jsonl";
-  /**
-   * {@code eval/step_N/settled}: the scheduled evaluation's gate need not launch for export
-   * {@code step_N}, because its evaluation committed (its history line is written) or it belongs
-   * to a run that {@code --startNewModel} replaced. Written after the history line, and
-   * repaired by every {@code --onlyNew} run, so the gate and {@code --onlyNew} agree.
-   */
-  static final String SETTLED_FILE = "settled";
   private static final Logger LOG = Logger.getLogger(EvaluationHistory.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How an eval event file names its run and export: {@code *.RUN.step_N}. */
@@ -79,7 +72,8 @@ final class EvaluationHistory {
   static void record(TrainDir dir, ModelVersion version, String metricsJson)
       throws IOException {
     if (evaluated(dir, version.run()).contains(version.name())) {
-      return; // a retried step of the same evaluation: recorded already
+      settle(dir, version.name(), "evaluated"); // a retried step: recorded, maybe not settled
+      return;
     }
     JsonNode metrics = JSON.readTree(metricsJson);
     ObjectNode line = JSON.createObjectNode();
@@ -102,7 +96,7 @@ final class EvaluationHistory {
   }
 
   /**
-   * Marks every export that needs no evaluation {@link #SETTLED_FILE settled}: those of the
+   * Marks every export that needs no evaluation settled: those of the
    * current run with a history line, and those of replaced runs. Repairs what a kill between a
    * history line and its marker left, and quiets the gate after {@code --startNewModel}.
    */
@@ -130,8 +124,15 @@ final class EvaluationHistory {
     dir.writeString(settledPath(name), JSON.writeValueAsString(marker) + "\n");
   }
 
+  /**
+   * {@code eval/step_N/settled}: the scheduled evaluation's gate need not launch for export
+   * {@code step_N}, because its evaluation committed (its history line is written) or it belongs
+   * to a run that {@code --startNewModel} replaced. Written after the history line, repaired by
+   * every {@code --onlyNew} run, and removed when the trainer writes the export again, so the
+   * gate and {@code --onlyNew} agree.
+   */
   static String settledPath(String exportName) {
-    return ModelVersion.EVAL_DIRECTORY + "/" + exportName + "/" + SETTLED_FILE;
+    return Exports.evaluationMarker(exportName);
   }
 
   private static void logEvent(TrainDir dir, ModelVersion version, JsonNode metrics)

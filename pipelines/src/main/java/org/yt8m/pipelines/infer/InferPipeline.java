@@ -65,6 +65,8 @@ public final class InferPipeline {
   private static PipelineResult run(InferOptions options, Job job) {
     JobPaths.of(options).input("inputDataPattern", options.getInputDataPattern())
         .input("segmentLabelIdsFile", options.getSegmentLabelIdsFile())
+        .input(options.getModelDir() != null ? "modelDir" : "trainDir",
+            job.model().exportDir() + "/**")
         .outputFiles("outputFile", IntStream.range(0, Math.max(1, options.getNumShards()))
             .mapToObj(shard -> WriteSortedLines.fileName(options.getOutputFile(), shard,
                 options.getNumShards())).toList())

@@ -164,6 +164,23 @@ class EvaluateModelTest {
     assertEquals(1, Files.readAllLines(trainDir.resolve("eval/history.jsonl")).size());
   }
 
+  /**
+   * A new run that exports a step the old run had evaluated: the old marker goes with the old
+   * weights, so the scheduled gate launches and --onlyNew evaluates the new step_40.
+   */
+  @Test
+  void aStepExportedAgainByANewRunIsEvaluatedAgain() throws Exception {
+    evaluate("--onlyNew");
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/settled")));
+
+    recordRun("20240303T000000Z-cccccc");
+    KnownModels.export(trainDir, Models.LOGISTIC, FEATURES, WEIGHTS, 40);
+    assertTrue(Files.notExists(trainDir.resolve("eval/step_40/settled")),
+        "the gate must see the new step_40 as unevaluated");
+    assertTrue(evaluate("--onlyNew").contains("evaluating " + trainDir + "/export/step_40"));
+    assertTrue(Files.exists(trainDir.resolve("eval/step_40/settled")));
+  }
+
   @Test
   void onlyNewAfterStartNewModelScoresOnlyTheNewRun() throws Exception {
     // step_40 is the legacy run's; step_80 the run a --startNewModel replaced; step_20 the

@@ -251,6 +251,19 @@ class InferPipelineTest {
     assertArrayEquals(before, Files.readAllBytes(shard), "the shard is untouched");
   }
 
+  /** The model is an input too: infer once replaced its export's graph with a CSV. */
+  @Test
+  void anOutputInsideTheModelIsRefused() throws Exception {
+    Path graph = train.resolve("export").resolve(Files.readString(
+        train.resolve("export/latest")).strip()).resolve("saved_model.pb");
+    byte[] before = Files.readAllBytes(graph);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> infer(shards(), "--trainDir=" + train, "--outputFile=" + graph, "--topK=3"));
+    assertTrue(e.getMessage().startsWith("--outputFile=" + graph + " is an input: " + graph
+        + ", which --trainDir="), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(graph), "the model is untouched");
+  }
+
   /** With --numShards, each file's name is checked. */
   @Test
   void anOutputShardThatIsAnInputIsRefused(@TempDir Path own) throws Exception {
