@@ -43,12 +43,18 @@ final class LocalLeaseFile implements LeaseFile {
   @Override
   public boolean create(String content) throws IOException {
     Files.createDirectories(file.getParent());
+    // Written whole under a temporary name, then published by a hard link, which fails when the
+    // lease exists: a kill can leave a temporary (swept like any other), never an empty lease.
+    Path written = file.resolveSibling(TrainDir.temporaryName());
+    Files.write(written, content.getBytes(UTF_8), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
     try {
-      Files.write(file, content.getBytes(UTF_8), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
+      Files.createLink(file, written);
       return true;
     } catch (FileAlreadyExistsException e) {
       return false;
+    } finally {
+      Files.deleteIfExists(written);
     }
   }
 

@@ -311,7 +311,7 @@ public final class Trainer {
     }
 
     private void save(EventFileWriter writer) throws IOException {
-      lease.checkHeld();
+      lease.confirmHeld();
       batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
       exports.export(session, graph.signatures(), flags, runId, step, scratch);

@@ -125,6 +125,20 @@ final class TrainerLease implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #checkHeld}, and the lease file read again: before a checkpoint or an export, where
+   * the renewer's last look (up to {@code renewEvery} old) is not enough, since a process paused
+   * past the expiry may have been taken over since.
+   */
+  void confirmHeld() throws IOException {
+    checkHeld();
+    String mine = holder.toJson();
+    if (file.read().filter(state -> state.content().equals(mine)).isEmpty()) {
+      lost = file.location() + " is no longer this trainer's (taken over or deleted)";
+      checkHeld();
+    }
+  }
+
   /** Stops renewing and deletes the lease, if it is still this trainer's. */
   @Override
   public void close() throws IOException {

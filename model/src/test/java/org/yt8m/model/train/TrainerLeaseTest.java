@@ -117,6 +117,33 @@ class TrainerLeaseTest {
     assertEquals(elsewhere(7).toJson(), Files.readString(lease), "not released by the loser");
   }
 
+  /** Before a save the lease is read again: a takeover since the last renewal stops it. */
+  @Test
+  void aSaveSeesATakeoverTheRenewerHasNotSeenYet() throws Exception {
+    TrainerLease held = acquire(TrainerLease.Holder.current(Clock.systemUTC()));
+    held.confirmHeld();
+    LeaseFile.State mine = file().read().orElseThrow();
+    assertTrue(file().replace(mine, elsewhere(8).toJson()));
+
+    held.checkHeld(); // the renewer has not looked yet
+    IOException e = assertThrows(IOException.class, held::confirmHeld);
+    assertTrue(e.getMessage().startsWith("stopping: " + root.resolve("trainer.lease")
+        + " is no longer this trainer's"), e.getMessage());
+    held.close();
+  }
+
+  /** A lease is published whole: nothing but the lease itself is left, and never empty. */
+  @Test
+  void aLeaseIsCreatedWholeUnderItsName() throws Exception {
+    assertTrue(file().create(elsewhere(5).toJson()));
+    assertFalse(file().create(elsewhere(6).toJson()));
+    try (var files = Files.list(root)) {
+      assertEquals(List.of("trainer.lease"), files.map(f -> f.getFileName().toString())
+          .toList());
+    }
+    assertEquals(elsewhere(5).toJson(), Files.readString(root.resolve("trainer.lease")));
+  }
+
   @Test
   void aTakeoverLosesToARenewalMeanwhile() throws Exception {
     assertTrue(file().create(elsewhere(41).toJson()));
