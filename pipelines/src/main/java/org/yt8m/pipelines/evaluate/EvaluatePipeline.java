@@ -38,9 +38,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
-import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.SegmentRatings;
-import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
@@ -221,19 +219,12 @@ public final class EvaluatePipeline {
     Pipeline pipeline = Pipeline.create(options);
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply("ReadPredictions",
         PredictionsCsv.read(options.getPredictions()).withNumClasses(options.getNumClasses()));
-    PCollection<KV<String, int[]>> labels;
-    PCollection<DeadLetter> invalidRecords;
-    if (options.getFrameFeatures()) {
-      ReadResult<FrameRecord> shards = pipeline.apply("ReadShards",
-          Readers.frames(options, options.getEvalDataPattern()));
-      labels = shards.records().apply("KeyLabels", KeyLabels.create());
-      invalidRecords = shards.deadLetters();
-    } else {
-      ReadResult<VideoRecord> shards = pipeline.apply("ReadShards",
-          Readers.videos(options, options.getEvalDataPattern()));
-      labels = shards.records().apply("KeyLabels", KeyLabels.create());
-      invalidRecords = shards.deadLetters();
-    }
+    ReadResult<KV<String, int[]>> shards = pipeline.apply("ReadLabels",
+        options.getFrameFeatures()
+            ? KeyLabels.of(Readers.frames(options, options.getEvalDataPattern()))
+            : KeyLabels.of(Readers.videos(options, options.getEvalDataPattern())));
+    PCollection<KV<String, int[]>> labels = shards.records();
+    PCollection<DeadLetter> invalidRecords = shards.deadLetters();
     JoinAndEvaluate.Result joined = labels.apply("JoinAndEvaluate", JoinAndEvaluate.of(
         predictions.records(), EvaluateVideos.withNumClasses(options.getNumClasses())
             .withTopK(options.getTopK())

@@ -20,12 +20,13 @@ import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.Yt8mRecord;
 
 /**
- * Reads one shard's TFRecords and decodes each: valid records to the main output, invalid ones
- * to the dead letters, counted as {@code records_read} and {@code invalid_<reason>} in the
- * {@code Yt8mIO} namespace. Broken framing fails the bundle with an error naming the file and
- * the record.
+ * Reads one shard's TFRecords and decodes each: valid records to the main output as its
+ * {@link ShardOutput} says, invalid ones to the dead letters, counted as {@code records_read}
+ * and {@code invalid_<reason>} in the {@code Yt8mIO} namespace. Broken framing fails the bundle
+ * with an error naming the file and the record.
  */
-final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile, T> {
+final class DecodeShardFn<T extends Yt8mRecord, OutputT>
+    extends DoFn<FileIO.ReadableFile, OutputT> {
   private static final long serialVersionUID = 1L;
   private static final int READ_BUFFER_BYTES = 1 << 20;
 
@@ -33,7 +34,8 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
   private final FeatureSpec features;
   private final int numClasses;
   private final int maxFrames;
-  private final TupleTag<T> recordsTag;
+  private final ShardOutput<T, OutputT> output;
+  private final TupleTag<OutputT> recordsTag;
   private final TupleTag<DeadLetter> deadLettersTag;
 
   private final Counter recordsRead = Metrics.counter(Yt8mIO.class, "records_read");
@@ -42,11 +44,13 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
   private transient Yt8mDecoder decoder;
 
   DecodeShardFn(RecordFormat<T> format, FeatureSpec features, int numClasses, int maxFrames,
-      TupleTag<T> recordsTag, TupleTag<DeadLetter> deadLettersTag) {
+      ShardOutput<T, OutputT> output, TupleTag<OutputT> recordsTag,
+      TupleTag<DeadLetter> deadLettersTag) {
     this.format = format;
     this.features = features;
     this.numClasses = numClasses;
     this.maxFrames = maxFrames;
+    this.output = output;
     this.recordsTag = recordsTag;
     this.deadLettersTag = deadLettersTag;
   }
@@ -62,16 +66,16 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
 
   @ProcessElement
   public void process(@Element FileIO.ReadableFile shard, MultiOutputReceiver out)
-      throws IOException {
+      throws Exception {
     String file = shard.getMetadata().resourceId().toString();
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
-    OutputReceiver<T> records = out.get(recordsTag);
+    ShardOutput.Sink<T> records = output.open(out.get(recordsTag));
     OutputReceiver<DeadLetter> deadLetters = out.get(deadLettersTag);
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {
         try {
-          records.output(format.decode(decoder, reader.buffer(), reader.length()));
+          records.add(format.decode(decoder, reader.buffer(), reader.length()));
         } catch (InvalidRecordException e) {
           invalid.get(e.reason()).inc();
           deadLetters.output(DeadLetter.ofRecord(file, reader.recordIndex(), e.recordId(),
@@ -84,6 +88,7 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
+    records.close();
     shardsRead.inc();
   }
 }

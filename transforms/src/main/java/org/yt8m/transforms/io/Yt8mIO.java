@@ -3,12 +3,16 @@ package org.yt8m.transforms.io;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.ProcessFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -108,12 +112,38 @@ public final class Yt8mIO {
           requireNonNull(compression));
     }
 
+    /**
+     * This read, but outputting {@code fn} of each valid record instead of the record (e.g. its
+     * id and labels), computed inside the read: where a pipeline needs a little of each record,
+     * the whole decoded records never become a collection.
+     */
+    public <OutputT> ReadAs<T, OutputT> mapped(ProcessFunction<? super T, OutputT> fn,
+        Coder<OutputT> coder) {
+      return new ReadAs<>(this, ShardOutput.mapped(requireNonNull(fn), requireNonNull(coder)));
+    }
+
+    /**
+     * This read, but outputting one accumulator per shard, from {@code empty}, that the shard's
+     * valid records are added to inside the read: a combine's partial step taken before any
+     * record becomes an element, so that what leaves the read is a few accumulators whatever
+     * the number of records (the dead letters are output as before).
+     */
+    public <A extends Accumulator<? super T, A, ?>> ReadAs<T, A> accumulatedPerShard(
+        SerializableSupplier<A> empty, Coder<A> coder) {
+      return new ReadAs<>(this, ShardOutput.accumulated(requireNonNull(empty),
+          requireNonNull(coder)));
+    }
+
     @Override
     public ReadResult<T> expand(PBegin input) {
+      return read(input, ShardOutput.records(format.coder()));
+    }
+
+    private <OutputT> ReadResult<OutputT> read(PBegin input, ShardOutput<T, OutputT> output) {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
       checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
-      TupleTag<T> recordsTag = new TupleTag<>() {};
+      TupleTag<OutputT> recordsTag = new TupleTag<>() {};
       TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
       PCollectionTuple outputs = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
@@ -121,11 +151,11 @@ public final class Yt8mIO {
           .apply("OpenShards", FileIO.readMatches().withCompression(compression)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo
-              .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, recordsTag,
-                  deadLettersTag))
+              .of(new DecodeShardFn<>(format, features, numClasses, maxFrames, output,
+                  recordsTag, deadLettersTag))
               .withOutputTags(recordsTag, TupleTagList.of(deadLettersTag)));
       return ReadResult.of(input.getPipeline(), recordsTag,
-          outputs.get(recordsTag).setCoder(format.coder()), deadLettersTag,
+          outputs.get(recordsTag).setCoder(output.coder()), deadLettersTag,
           outputs.get(deadLettersTag).setCoder(DeadLetterCoder.of()));
     }
 
@@ -143,6 +173,34 @@ public final class Yt8mIO {
           .add(DisplayData.item("maxFrames", maxFrames).withLabel("Max frames kept"))
           .add(DisplayData.item("compression", compression.toString())
               .withLabel("Compression"));
+    }
+  }
+
+  /**
+   * A {@link Read} whose valid records are turned into something smaller inside the read
+   * ({@link Read#mapped}, {@link Read#accumulatedPerShard}).
+   */
+  public static final class ReadAs<T extends Yt8mRecord, OutputT>
+      extends PTransform<PBegin, ReadResult<OutputT>> {
+    private static final long serialVersionUID = 1L;
+
+    private final Read<T> read;
+    private final ShardOutput<T, OutputT> output;
+
+    private ReadAs(Read<T> read, ShardOutput<T, OutputT> output) {
+      this.read = read;
+      this.output = output;
+    }
+
+    @Override
+    public ReadResult<OutputT> expand(PBegin input) {
+      return read.read(input, output);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.include("read", read);
     }
   }
 }
