@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.serving.ExportedModel;
 import org.yt8m.model.synthetic.SyntheticShards;
@@ -21,7 +23,8 @@ import org.yt8m.transforms.inspect.RecordStats;
  * {@code scripts/bench scale}: each command run the way a user runs it, as its own cold JVM
  * process with a fixed heap ({@code -Xmx2g} by default), on generated video-level data in shards
  * of 1,600 videos (the real 2018 splits' size) at several sizes: wall time, peak resident set
- * (the child's {@code VmHWM}, polled), videos per second, and the ratio to the same work without
+ * (the child's {@code VmHWM}, polled), the most heap in use after a collection and the GC
+ * pauses (from the child's {@code -Xlog:gc}), videos per second, and the ratio to the same work without
  * Beam measured in this run: the plain loops of {@code bench evaluate} and of {@code inspect}
  * (read, decode, {@link RecordStats}), and for {@code infer} the model alone of
  * {@code bench infer}. Whether memory stays flat as the input grows is read off the table.
@@ -80,8 +83,9 @@ public final class ScaleBenchmark {
     System.out.printf(Locale.ROOT, "video-level shards of %,d videos, %d classes; each command "
         + "a cold JVM with -Xmx%s; %d cores%n", VIDEOS_PER_SHARD, CLASSES, heap,
         Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "%n%-9s %9s %8s %8s %11s %10s %8s  %s%n", "command",
-        "videos", "wall s", "CPU s", "peak RSS MB", "videos/s", "ratio", "ratio to");
+    System.out.printf(Locale.ROOT, "%n%-9s %9s %7s %7s %6s %8s %9s %9s %7s  %s%n", "command",
+        "videos", "wall s", "CPU s", "GC s", "RSS MB", "heap MB", "videos/s", "ratio",
+        "ratio to");
     for (int videos : sizes) {
       Path data = work.resolve(videos + "-videos");
       int shards = (videos + VIDEOS_PER_SHARD - 1) / VIDEOS_PER_SHARD;
@@ -111,9 +115,9 @@ public final class ScaleBenchmark {
         };
         Child.Result result = Child.run(command, videos, flags, child);
         double rate = videos / result.seconds();
-        System.out.printf(Locale.ROOT, "%-9s %,9d %8.1f %8.1f %,11d %,10.0f %8s  %s%n",
-            command, videos, result.seconds(), result.cpuSeconds(), result.peakRssKb() / 1024,
-            rate,
+        System.out.printf(Locale.ROOT, "%-9s %,9d %7.1f %7.1f %6.1f %,8d %,9d %,9.0f %7s  %s%n",
+            command, videos, result.seconds(), result.cpuSeconds(), result.gcPauseSeconds(),
+            result.peakRssKb() / 1024, result.heapAfterGcMb(), rate,
             baseline == null ? "" : String.format(Locale.ROOT, "%.2fx", rate / baseline.rate()),
             baseline == null ? "" : String.format(Locale.ROOT, "%s %,.0f/s", baseline.name(),
                 baseline.rate()));
@@ -162,14 +166,22 @@ public final class ScaleBenchmark {
   private static final class Child {
     private static final long POLL_MILLIS = 20;
     private static final long HISTOGRAM_MILLIS = 3_000;
+    /** A -Xlog:gc line's heap before->after(committed), e.g. "24M->3M(256M)". */
+    private static final Pattern GC_HEAP = Pattern.compile("\\d+M->(\\d+)M\\(\\d+M\\)");
+    private static final Pattern GC_PAUSE = Pattern.compile(" Pause .* ([0-9.]+)ms$");
 
     private Child() {}
 
     /** The commands' class path (another build's jar, to compare), heap, histograms, dir. */
     record Options(String classPath, String heap, boolean histograms, Path work) {}
 
-    /** Wall and CPU seconds (the CPU time less disturbed by other processes), peak RSS. */
-    record Result(double seconds, double cpuSeconds, long peakRssKb) {}
+    /**
+     * Wall and CPU seconds (the CPU time less disturbed by other processes), peak RSS, and from
+     * the GC log: the most heap in use after a collection (what the process held, where RSS
+     * also counts the garbage the collector let pile up) and the seconds of GC pauses.
+     */
+    record Result(double seconds, double cpuSeconds, long peakRssKb, long heapAfterGcMb,
+        double gcPauseSeconds) {}
 
     static Result run(String command, int videos, List<String> flags, Options options)
         throws Exception {
@@ -179,6 +191,8 @@ public final class ScaleBenchmark {
           Yt8m.class.getName(), command));
       line.addAll(flags);
       Path log = options.work().resolve("log-" + command + "-" + videos + ".txt");
+      Path gcLog = options.work().resolve("gc-" + command + "-" + videos + ".txt");
+      line.add(1, "-Xlog:gc:file=" + gcLog);
       ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
           .redirectOutput(log.toFile());
       builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
@@ -212,7 +226,19 @@ public final class ScaleBenchmark {
         Files.writeString(options.work().resolve("histogram-" + command + "-" + videos
             + ".txt"), biggest, UTF_8);
       }
-      return new Result(seconds, cpu.toNanos() / 1e9, peakKb);
+      long heapAfterGc = 0;
+      double pauseMillis = 0;
+      for (String gc : Files.readAllLines(gcLog, UTF_8)) {
+        Matcher heap = GC_HEAP.matcher(gc);
+        if (heap.find()) {
+          heapAfterGc = Math.max(heapAfterGc, Long.parseLong(heap.group(1)));
+        }
+        Matcher pause = GC_PAUSE.matcher(gc);
+        if (pause.find()) {
+          pauseMillis += Double.parseDouble(pause.group(1));
+        }
+      }
+      return new Result(seconds, cpu.toNanos() / 1e9, peakKb, heapAfterGc, pauseMillis / 1e3);
     }
 
     /** The process's peak resident set so far (0 once it has gone). */
