@@ -7,6 +7,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -14,6 +15,7 @@ import org.apache.beam.sdk.transforms.ProcessFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -49,13 +51,13 @@ public final class Yt8mIO {
   /** Reads video-level {@code tf.train.Example} shards matching {@code filepattern}. */
   public static Read<VideoRecord> readVideos(String filepattern) {
     return new Read<>(RecordFormat.VIDEO, filepattern, RecordFormat.VIDEO.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, 0);
   }
 
   /** Reads frame-level {@code tf.train.SequenceExample} shards matching {@code filepattern}. */
   public static Read<FrameRecord> readFrames(String filepattern) {
     return new Read<>(RecordFormat.FRAMES, filepattern, RecordFormat.FRAMES.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, 0);
   }
 
   /**
@@ -66,7 +68,7 @@ public final class Yt8mIO {
   public static Read<SegmentRatings> readSegmentRatings(String filepattern) {
     return new Read<>(RecordFormat.SEGMENT_RATINGS, filepattern,
         RecordFormat.SEGMENT_RATINGS.defaultFeatures(), 3862, Yt8mDecoder.DEFAULT_MAX_FRAMES,
-        Compression.AUTO);
+        Compression.AUTO, 0);
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */
@@ -79,37 +81,54 @@ public final class Yt8mIO {
     private final int numClasses;
     private final int maxFrames;
     private final Compression compression;
+    private final int shardGroups;
 
     private Read(RecordFormat<T> format, String filepattern, FeatureSpec features,
-        int numClasses, int maxFrames, Compression compression) {
+        int numClasses, int maxFrames, Compression compression, int shardGroups) {
       this.format = format;
       this.filepattern = filepattern;
       this.features = features;
       this.numClasses = numClasses;
       this.maxFrames = maxFrames;
       this.compression = compression;
+      this.shardGroups = shardGroups;
     }
 
     /** The features to take, in concatenation order (default: the 2018 readers'). */
     public Read<T> withFeatures(FeatureSpec features) {
       return new Read<>(format, filepattern, requireNonNull(features), numClasses, maxFrames,
-          compression);
+          compression, shardGroups);
     }
 
     /** Labels must lie in {@code [0, numClasses)} (default 3862, the 2018 vocabulary). */
     public Read<T> withNumClasses(int numClasses) {
-      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          shardGroups);
     }
 
     /** Frame-level records keep at most this many frames (default 300). */
     public Read<T> withMaxFrames(int maxFrames) {
-      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression);
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          shardGroups);
     }
 
     /** The shards' compression (default AUTO: by file extension). */
     public Read<T> withCompression(Compression compression) {
       return new Read<>(format, filepattern, features, numClasses, maxFrames,
-          requireNonNull(compression));
+          requireNonNull(compression), shardGroups);
+    }
+
+    /**
+     * Reads the shards in {@code groups} groups by a hash of their path, each group's shards one
+     * after another in one bundle (default 0: each shard on its own). For a
+     * {@linkplain #mapped mapped} or {@linkplain #accumulatedPerShard accumulated} read on the
+     * DirectRunner, whose groupings copy a key's values each time another bundle adds to it: a
+     * few bundles instead of one per shard keep a later grouping's cost linear in the input.
+     * Elsewhere it limits the read's parallelism to the groups.
+     */
+    public Read<T> withShardGroups(int groups) {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          groups);
     }
 
     /**
@@ -143,11 +162,16 @@ public final class Yt8mIO {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
       checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
+      checkArgument(shardGroups >= 0, "shardGroups must not be negative, got %s", shardGroups);
       TupleTag<OutputT> recordsTag = new TupleTag<>() {};
       TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
-      PCollectionTuple outputs = input
+      PCollection<MatchResult.Metadata> shards = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
-              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+      if (shardGroups > 0) {
+        shards = shards.apply("GroupShards", new GroupShards(shardGroups));
+      }
+      PCollectionTuple outputs = shards
           .apply("OpenShards", FileIO.readMatches().withCompression(compression)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo
@@ -172,7 +196,8 @@ public final class Yt8mIO {
           .add(DisplayData.item("numClasses", numClasses).withLabel("Number of classes"))
           .add(DisplayData.item("maxFrames", maxFrames).withLabel("Max frames kept"))
           .add(DisplayData.item("compression", compression.toString())
-              .withLabel("Compression"));
+              .withLabel("Compression"))
+          .add(DisplayData.item("shardGroups", shardGroups).withLabel("Shard groups"));
     }
   }
 

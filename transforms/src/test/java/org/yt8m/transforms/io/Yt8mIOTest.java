@@ -242,6 +242,26 @@ class Yt8mIOTest {
     pipeline.run();
   }
 
+  @Test
+  void readsEveryShardOnceInShardGroups() throws Exception {
+    List<String> expected = new ArrayList<>();
+    for (int shard = 0; shard < 5; shard++) {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        records.add(ENCODER.encodeVideo(video("s" + shard + "v" + i, i), true));
+        expected.add("s" + shard + "v" + i);
+      }
+      ShardFiles.write(dir.resolve("train000" + shard + ".tfrecord"), records);
+    }
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<String> read = pipeline.apply(Yt8mIO
+        .readVideos(dir.resolve("train*.tfrecord").toString()).withFeatures(SPEC)
+        .withNumClasses(10).withShardGroups(2).mapped(VideoRecord::id, StringUtf8Coder.of()));
+    PAssert.that(read.records()).containsInAnyOrder(expected);
+    PipelineResult result = pipeline.run();
+    assertEquals(5, TestPipelines.counter(result, Yt8mIO.class, "shards_read"));
+  }
+
   /** The ids of the records added, in order. */
   private static final class Ids
       implements Accumulator<Yt8mRecord, Ids, List<String>>, Serializable {
