@@ -73,14 +73,13 @@ import org.yt8m.transforms.io.Yt8mIO;
  */
 public final class EvaluatePipeline {
   /**
-   * With {@code --predictions} on the DirectRunner, the shards' labels are read in this many
-   * groups of shards and the predictions file parsed in ranges of {@link #LOCAL_RANGE_BYTES}:
-   * the runner copies a grouping key's values, each through its coder, every time another
-   * bundle adds to the key, so the join's grouping must receive a few large bundles, not one per
-   * shard and per 4 MiB of predictions (at a million videos in 625 shards those copies were
-   * all the evaluation did). Other runners read a bundle per shard and per 4 MiB range.
+   * With {@code --predictions} on the DirectRunner, the predictions file is parsed in ranges of
+   * 64 MiB and the shards read in groups ({@link Readers#smallOutputShardGroups}): the runner
+   * copies a grouping key's values, each through its coder, every time another bundle adds to
+   * the key, so the join's grouping must receive a few large bundles, not one per shard and per
+   * 4 MiB of predictions (at a million videos in 625 shards those copies were all the
+   * evaluation did). Other runners read a bundle per shard and per 4 MiB range.
    */
-  private static final int LOCAL_SHARD_GROUPS = 4;
   private static final long LOCAL_RANGE_BYTES = 64L << 20;
 
   private EvaluatePipeline() {}
@@ -228,13 +227,13 @@ public final class EvaluatePipeline {
       return runSegments(options);
     }
     Pipeline pipeline = Pipeline.create(options);
-    // See LOCAL_SHARD_GROUPS: on the DirectRunner the join's inputs come in a few bundles.
-    boolean local = JobRunner.isLocal(options);
+    // See LOCAL_RANGE_BYTES: on the DirectRunner the join's inputs come in a few bundles.
     PredictionsCsv.Read readPredictions = PredictionsCsv.read(options.getPredictions())
         .withNumClasses(options.getNumClasses());
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply("ReadPredictions",
-        local ? readPredictions.withRangeBytes(LOCAL_RANGE_BYTES) : readPredictions);
-    int shardGroups = local ? LOCAL_SHARD_GROUPS : 0;
+        JobRunner.isLocal(options) ? readPredictions.withRangeBytes(LOCAL_RANGE_BYTES)
+            : readPredictions);
+    int shardGroups = Readers.smallOutputShardGroups(options);
     ReadResult<KV<String, int[]>> shards = pipeline.apply("ReadLabels",
         options.getFrameFeatures()
             ? KeyLabels.of(Readers.frames(options, options.getEvalDataPattern())

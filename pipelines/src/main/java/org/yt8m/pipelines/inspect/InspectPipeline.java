@@ -70,9 +70,10 @@ public final class InspectPipeline {
     boolean frameLevel = options.getFrameFeatures();
     String pattern = options.getInputPattern();
     Pipeline pipeline = Pipeline.create(options);
+    int shardGroups = Readers.smallOutputShardGroups(options);
     PCollection<ShardSummary> summary = pipeline.apply("Summarize", frameLevel
-        ? SummarizeShards.of(Readers.frames(options, pattern))
-        : SummarizeShards.of(Readers.videos(options, pattern)));
+        ? SummarizeShards.of(Readers.frames(options, pattern).withShardGroups(shardGroups))
+        : SummarizeShards.of(Readers.videos(options, pattern).withShardGroups(shardGroups)));
     ObjectNode context = InspectReport.context(pattern, features, frameLevel,
         options.getNumClasses(), options.getMaxFrames());
     summary.apply("WriteReport", WriteFile.<ShardSummary>to(options.getOutput())
