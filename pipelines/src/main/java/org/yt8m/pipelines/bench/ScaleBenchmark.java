@@ -22,12 +22,12 @@ import org.yt8m.transforms.inspect.RecordStats;
 /**
  * {@code scripts/bench scale}: each command run the way a user runs it, as its own cold JVM
  * process with a fixed heap ({@code -Xmx2g} by default), on generated video-level data in shards
- * of 1,600 videos (the real 2018 splits' size) at several sizes: wall time, peak resident set
- * (the child's {@code VmHWM}, polled), the most heap in use after a collection and the GC
- * pauses (from the child's {@code -Xlog:gc}), videos per second, and the ratio to the same work without
- * Beam measured in this run: the plain loops of {@code bench evaluate} and of {@code inspect}
- * (read, decode, {@link RecordStats}), and for {@code infer} the model alone of
- * {@code bench infer}. Whether memory stays flat as the input grows is read off the table.
+ * of 1,600 videos (the real 2018 splits' size) at several sizes: wall and CPU time, peak
+ * resident set (the child's {@code VmHWM}, polled), the most heap in use after a collection and
+ * the GC pauses (from the child's {@code -Xlog:gc}), videos per second, and the ratio to the
+ * same work without Beam measured in this run: the plain loops of {@code bench evaluate} and
+ * of {@code inspect} (read, decode, {@link RecordStats}), and for {@code infer} the model alone
+ * of {@code bench infer}. Whether memory stays flat as the input grows is read off the table.
  *
  * <p>{@code --jar=PATH} runs the commands of another build's bundled jar (the baselines stay
  * this build's), to compare before and after a change on the same data.
