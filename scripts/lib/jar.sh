@@ -29,7 +29,17 @@ yt8m_ensure_jar() {
   exec 9>&-
 }
 
-# The JVM flags of YT8M_JAVA_OPTS as words (no glob expansion).
+# The JVM flags of YT8M_JAVA_OPTS as words (no glob expansion); unless they size the heap, a
+# heap of half the machine's memory (the JVM's own default is a quarter; TensorFlow's native
+# memory and the page cache share the other half). The JVM reads the memory, container limits
+# included, so this holds on Linux and macOS alike.
 yt8m_java_opts() {
   read -r -a yt8m_java_flags <<<"${YT8M_JAVA_OPTS:-}"
+  local flag
+  for flag in "${yt8m_java_flags[@]}"; do
+    case "$flag" in
+      -Xmx* | -XX:MaxHeapSize=* | -XX:MaxRAMPercentage=* | -XX:MaxRAM=*) return 0 ;;
+    esac
+  done
+  yt8m_java_flags+=("-XX:MaxRAMPercentage=50")
 }

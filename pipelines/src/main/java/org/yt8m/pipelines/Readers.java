@@ -2,6 +2,7 @@ package org.yt8m.pipelines;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.VideoRecord;
@@ -9,7 +10,21 @@ import org.yt8m.transforms.io.Yt8mIO;
 
 /** Builds the read transforms from {@link ReaderOptions}, with errors that name the flags. */
 public final class Readers {
+  /** See {@link #smallOutputShardGroups}. */
+  private static final int LOCAL_SHARD_GROUPS = 8;
+
   private Readers() {}
+
+  /**
+   * The shard groups ({@link Yt8mIO.Read#withShardGroups}) of a read whose output is small
+   * (per-shard summaries, labels): 8 on the DirectRunner, whose costs grow with the number of
+   * bundles (it translates a step again for each bundle, and a grouping copies a key's values
+   * each time another bundle adds to it), 0 elsewhere (a bundle per shard, spread over the
+   * workers).
+   */
+  public static int smallOutputShardGroups(PipelineOptions options) {
+    return JobRunner.isLocal(options) ? LOCAL_SHARD_GROUPS : 0;
+  }
 
   /** The features of {@code --featureNames} / {@code --featureSizes}. */
   public static FeatureSpec features(ReaderOptions options) {

@@ -2,11 +2,10 @@ package org.yt8m.pipelines.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.OutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,20 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.yt8m.model.io.PredictionLineParser;
 import org.yt8m.model.io.ScoreFormat;
-import org.yt8m.model.io.TfRecordReader;
-import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
 import org.yt8m.model.metrics.TopK;
-import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.synthetic.SyntheticShards;
-import org.yt8m.model.synthetic.SyntheticVideos;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.evaluate.EvaluateOptions;
 import org.yt8m.pipelines.evaluate.EvaluatePipeline;
@@ -135,14 +129,18 @@ public final class EvaluateBenchmark {
     return accumulator.result(false);
   }
 
-  private static EvaluationMetrics plainLoop(Path data, Path predictions, int classes)
+  /**
+   * Reads the predictions file into a map, then streams the shards of {@code data} through the
+   * join and the metrics: what {@code evaluate --predictions} computes, in one thread.
+   */
+  static EvaluationMetrics plainLoop(Path data, Path predictions, int classes)
       throws Exception {
     Map<String, PredictionLineParser.Parsed> parsed = readPredictions(predictions, classes);
     MetricsAccumulator accumulator = new MetricsAccumulator(classes, 20);
-    for (VideoRecord record : readShards(data, classes)) {
+    ShardFiles.forEachVideo(ShardFiles.in(data), classes, record -> {
       PredictionLineParser.Parsed video = parsed.get(record.id());
       accumulator.add(record.labels(), video.ranked(), video.scores());
-    }
+    });
     return accumulator.result(false);
   }
 
@@ -158,19 +156,8 @@ public final class EvaluateBenchmark {
   }
 
   private static List<VideoRecord> readShards(Path data, int classes) throws Exception {
-    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.VIDEO_DEFAULT, classes, 300);
     List<VideoRecord> records = new ArrayList<>();
-    try (Stream<Path> files = Files.list(data)) {
-      for (Path shard : files.filter(p -> p.toString().endsWith(".tfrecord")).sorted()
-          .toList()) {
-        try (TfRecordReader reader = new TfRecordReader(shard.toString(),
-            new BufferedInputStream(Files.newInputStream(shard), 1 << 20))) {
-          while (reader.next()) {
-            records.add(decoder.decodeVideo(reader.buffer(), reader.length()));
-          }
-        }
-      }
-    }
+    ShardFiles.forEachVideo(ShardFiles.in(data), classes, records::add);
     return records;
   }
 
@@ -191,20 +178,22 @@ public final class EvaluateBenchmark {
   /** Shards, and predictions that score each video's labels high and 20 random classes low. */
   private static void generate(Path data, SyntheticShards layout, int classes, Path predictions)
       throws Exception {
-    Files.createDirectories(data);
-    SyntheticVideos model = SyntheticVideos.of(1, classes, FeatureSpec.VIDEO_DEFAULT);
-    for (int shard = 0; shard < layout.numShards(); shard++) {
-      try (OutputStream out = new BufferedOutputStream(
-          Files.newOutputStream(data.resolve(layout.shardName(shard))), 1 << 20)) {
-        layout.writeShard(shard, model, out);
-      }
-    }
+    ShardFiles.generate(data, layout, classes);
+    writePredictions(ShardFiles.in(data), classes, predictions);
+  }
+
+  /**
+   * Writes {@code predictions} (under a temporary name, then moved) for the videos of
+   * {@code shards}: each video's labels scored high and 20 random classes low.
+   */
+  static void writePredictions(List<Path> shards, int classes, Path predictions)
+      throws Exception {
     SplittableRandom random = new SplittableRandom(2);
-    Path partial = data.resolve("predictions.csv.tmp");
+    Path partial = predictions.resolveSibling(predictions.getFileName() + ".tmp");
     try (BufferedWriter out = Files.newBufferedWriter(partial, UTF_8)) {
       out.write(PredictionLineParser.HEADER + "\n");
       float[] scores = new float[classes];
-      for (VideoRecord record : readShards(data, classes)) {
+      ShardFiles.forEachVideo(shards, classes, record -> {
         java.util.Arrays.fill(scores, 0f);
         for (int i = 0; i < 20; i++) {
           scores[random.nextInt(classes)] = (float) random.nextDouble(0, 0.6);
@@ -213,11 +202,14 @@ public final class EvaluateBenchmark {
           scores[label] = (float) random.nextDouble(0.2, 1.0);
         }
         int[] top = TopK.classes(scores, 20);
-        out.write(ScoreFormat.predictionLine(record.id(), top, TopK.scoresOf(scores, top))
-            + "\n");
-      }
+        try {
+          out.write(ScoreFormat.predictionLine(record.id(), top, TopK.scoresOf(scores, top))
+              + "\n");
+        } catch (IOException e) {
+          throw new UncheckedIOException(partial + ": " + e.getMessage(), e);
+        }
+      });
     }
     Files.move(partial, predictions);
   }
-
 }

@@ -4,9 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.serving.ExportedModel;
 import org.yt8m.model.serving.TopKBatch;
 import org.yt8m.model.synthetic.SyntheticShards;
-import org.yt8m.model.synthetic.SyntheticVideos;
 import org.yt8m.model.train.Exports;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
@@ -172,7 +169,7 @@ public final class InferBenchmark {
   }
 
   /** The batch scored again and again for 5 seconds; the videos scored. */
-  private static long modelAlone(ExportedModel model, List<VideoRecord> batch)
+  static long modelAlone(ExportedModel model, List<VideoRecord> batch)
       throws Exception {
     long start = System.nanoTime();
     long scored = 0;
@@ -244,41 +241,19 @@ public final class InferBenchmark {
     return videos;
   }
 
-  private static List<VideoRecord> read(Path shard) throws Exception {
-    Yt8mDecoder decoder = new Yt8mDecoder(FEATURES, CLASSES, 300);
+  static List<VideoRecord> read(Path shard) throws Exception {
     List<VideoRecord> records = new ArrayList<>();
-    try (TfRecordReader reader = new TfRecordReader(shard.toString(),
-        new BufferedInputStream(Files.newInputStream(shard), 1 << 20))) {
-      while (reader.next()) {
-        records.add(decoder.decodeVideo(reader.buffer(), reader.length()));
-      }
-    }
+    ShardFiles.forEachVideo(List.of(shard), CLASSES, records::add);
     return records;
   }
 
   /** The split's shards, written unless there already. */
   private static List<Path> generate(Path dir, SyntheticShards split) throws Exception {
-    Files.createDirectories(dir);
-    SyntheticVideos generator = SyntheticVideos.of(1, CLASSES, FEATURES);
-    List<Path> shards = new ArrayList<>();
-    for (int shard = 0; shard < split.numShards(); shard++) {
-      Path file = dir.resolve(split.shardName(shard));
-      if (!Files.exists(file)) {
-        System.out.println("generating " + file + "...");
-        Path partial = dir.resolve(split.shardName(shard) + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial),
-            1 << 20)) {
-          split.writeShard(shard, generator, out);
-        }
-        Files.move(partial, file);
-      }
-      shards.add(file);
-    }
-    return shards;
+    return ShardFiles.generate(dir, split, CLASSES);
   }
 
   /** {@code model} trained for 5 steps of 256 videos and exported, unless done before. */
-  private static Path trainedExport(Path trainDir, String model, Path trainData)
+  static Path trainedExport(Path trainDir, String model, Path trainData)
       throws Exception {
     Exports exports = new Exports(TrainDir.local(trainDir));
     if (exports.latest().isEmpty()) {

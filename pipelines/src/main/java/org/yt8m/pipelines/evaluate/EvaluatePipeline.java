@@ -43,9 +43,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
-import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.SegmentRatings;
-import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
@@ -83,6 +81,16 @@ import org.yt8m.transforms.io.Yt8mIO;
  * {@code trainDir/eval/history.jsonl} and a point of the eval TensorBoard log).
  */
 public final class EvaluatePipeline {
+  /**
+   * With {@code --predictions} on the DirectRunner, the predictions file is parsed in ranges of
+   * 64 MiB and the shards read in groups ({@link Readers#smallOutputShardGroups}): the runner
+   * copies a grouping key's values, each through its coder, every time another bundle adds to
+   * the key, so the join's grouping must receive a few large bundles, not one per shard and per
+   * 4 MiB of predictions (at a million videos in 625 shards those copies were all the
+   * evaluation did). Other runners read a bundle per shard and per 4 MiB range.
+   */
+  private static final long LOCAL_RANGE_BYTES = 64L << 20;
+
   private EvaluatePipeline() {}
 
   public static void main(String[] args) throws IOException {
@@ -252,21 +260,21 @@ public final class EvaluatePipeline {
       return runSegments(options);
     }
     Pipeline pipeline = Pipeline.create(options);
+    // See LOCAL_RANGE_BYTES: on the DirectRunner the join's inputs come in a few bundles.
+    PredictionsCsv.Read readPredictions = PredictionsCsv.read(options.getPredictions())
+        .withNumClasses(options.getNumClasses());
     ReadResult<KV<String, RankedPredictions>> predictions = pipeline.apply("ReadPredictions",
-        PredictionsCsv.read(options.getPredictions()).withNumClasses(options.getNumClasses()));
-    PCollection<KV<String, int[]>> labels;
-    PCollection<DeadLetter> invalidRecords;
-    if (options.getFrameFeatures()) {
-      ReadResult<FrameRecord> shards = pipeline.apply("ReadShards",
-          Readers.frames(options, options.getEvalDataPattern()));
-      labels = shards.records().apply("KeyLabels", KeyLabels.create());
-      invalidRecords = shards.deadLetters();
-    } else {
-      ReadResult<VideoRecord> shards = pipeline.apply("ReadShards",
-          Readers.videos(options, options.getEvalDataPattern()));
-      labels = shards.records().apply("KeyLabels", KeyLabels.create());
-      invalidRecords = shards.deadLetters();
-    }
+        JobRunner.isLocal(options) ? readPredictions.withRangeBytes(LOCAL_RANGE_BYTES)
+            : readPredictions);
+    int shardGroups = Readers.smallOutputShardGroups(options);
+    ReadResult<KV<String, int[]>> shards = pipeline.apply("ReadLabels",
+        options.getFrameFeatures()
+            ? KeyLabels.of(Readers.frames(options, options.getEvalDataPattern())
+                .withShardGroups(shardGroups))
+            : KeyLabels.of(Readers.videos(options, options.getEvalDataPattern())
+                .withShardGroups(shardGroups)));
+    PCollection<KV<String, int[]>> labels = shards.records();
+    PCollection<DeadLetter> invalidRecords = shards.deadLetters();
     JoinAndEvaluate.Result joined = labels.apply("JoinAndEvaluate", JoinAndEvaluate.of(
         predictions.records(), EvaluateVideos.withNumClasses(options.getNumClasses())
             .withTopK(options.getTopK())

@@ -86,11 +86,10 @@ public final class InspectPipeline {
     boolean frameLevel = options.getFrameFeatures();
     String pattern = options.getInputPattern();
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<ShardSummary> summary = frameLevel
-        ? pipeline.apply("ReadFrames", Readers.frames(options, pattern))
-            .apply("Summarize", SummarizeShards.create())
-        : pipeline.apply("ReadVideos", Readers.videos(options, pattern))
-            .apply("Summarize", SummarizeShards.create());
+    int shardGroups = Readers.smallOutputShardGroups(options);
+    PCollection<ShardSummary> summary = pipeline.apply("Summarize", frameLevel
+        ? SummarizeShards.of(Readers.frames(options, pattern).withShardGroups(shardGroups))
+        : SummarizeShards.of(Readers.videos(options, pattern).withShardGroups(shardGroups)));
     ObjectNode context = InspectReport.context(pattern, features, frameLevel,
         options.getNumClasses(), options.getMaxFrames());
     summary.apply("WriteReport", WriteFile.<ShardSummary>to(options.getOutput())

@@ -152,6 +152,9 @@ public final class Yt8m {
         + "camelCase (--trainDataPattern);\nthe starter code's snake_case spellings "
         + "(--train_data_pattern) work too. Jobs run on the\nDirectRunner unless "
         + "--runner=DataflowRunner (with --project, --region, --tempLocation).\n");
+    text.append(String.format(Locale.ROOT, "%nThis JVM's heap: at most %,d MB. scripts/yt8m gives "
+        + "it half of the machine's memory\nunless YT8M_JAVA_OPTS sizes it "
+        + "(e.g. YT8M_JAVA_OPTS=-Xmx8g).%n", Runtime.getRuntime().maxMemory() >> 20));
     return text.toString();
   }
 

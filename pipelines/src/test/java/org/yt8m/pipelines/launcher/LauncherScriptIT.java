@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,16 +71,41 @@ class LauncherScriptIT {
         options.stdout());
   }
 
+  @Test
+  void heapIsHalfTheMachinesMemoryUnlessSized() throws Exception {
+    long machineMb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getTotalMemorySize() >> 20;
+    Run help = yt8m(Map.of(), "help");
+    Matcher heap = Pattern.compile("heap: at most ([0-9,]+) MB").matcher(help.stdout());
+    assertTrue(heap.find(), help.stdout());
+    long heapMb = Long.parseLong(heap.group(1).replace(",", ""));
+    assertTrue(Math.abs(heapMb - machineMb / 2) < machineMb / 20,
+        heapMb + " MB of heap on a machine of " + machineMb + " MB");
+    Run sized = yt8m(Map.of("YT8M_JAVA_OPTS", "-Xmx300m"), "help");
+    assertTrue(sized.stdout().contains("heap: at most 300 MB"), sized.stdout());
+  }
+
   private record Run(int status, String stdout, String stderr) {}
 
   private Run yt8m(String... args) throws IOException, InterruptedException {
+    return yt8m(null, args);
+  }
+
+  /** Runs the script with {@code environment} replacing YT8M_JAVA_OPTS when not null. */
+  private Run yt8m(Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/yt8m")
         .toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    if (environment != null) {
+      builder.environment().remove("YT8M_JAVA_OPTS");
+      builder.environment().putAll(environment);
+    }
+    Process process = builder.start();
     assertTrue(process.waitFor(5, TimeUnit.MINUTES), "yt8m " + String.join(" ", args)
         + " did not finish");
     return new Run(process.exitValue(), Files.readString(out, UTF_8),

@@ -21,14 +21,15 @@ import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.Yt8mRecord;
 
 /**
- * Reads one shard's TFRecords and decodes each: valid records to the main output, invalid ones
- * to the dead letters, counted as {@code records_read} and {@code invalid_<reason>} in the
- * {@code Yt8mIO} namespace. Broken framing fails the bundle with an error naming the file and
- * the record; so does a file that is not a regular file, before it is opened. For jobs that do
- * not use labels, a record with labels outside the classes can be kept without them, counted as
- * {@code records_with_unknown_labels}.
+ * Reads one shard's TFRecords and decodes each: valid records to the main output as its
+ * {@link ShardOutput} says, invalid ones to the dead letters, counted as {@code records_read}
+ * and {@code invalid_<reason>} in the {@code Yt8mIO} namespace. Broken framing fails the bundle
+ * with an error naming the file and the record; so does a file that is not a regular file,
+ * before it is opened. For jobs that do not use labels, a record with labels outside the
+ * classes can be kept without them, counted as {@code records_with_unknown_labels}.
  */
-final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile, T> {
+final class DecodeShardFn<T extends Yt8mRecord, OutputT>
+    extends DoFn<FileIO.ReadableFile, OutputT> {
   private static final long serialVersionUID = 1L;
   private static final int READ_BUFFER_BYTES = 1 << 20;
   private static final Logger LOG = Logger.getLogger(DecodeShardFn.class.getName());
@@ -38,7 +39,8 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
   private final int numClasses;
   private final int maxFrames;
   private final boolean ignoreUnknownLabels;
-  private final TupleTag<T> recordsTag;
+  private final ShardOutput<T, OutputT> output;
+  private final TupleTag<OutputT> recordsTag;
   private final TupleTag<DeadLetter> deadLettersTag;
 
   private final Counter recordsRead = Metrics.counter(Yt8mIO.class, "records_read");
@@ -50,13 +52,14 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
   private transient boolean unknownLabelsLogged;
 
   DecodeShardFn(RecordFormat<T> format, FeatureSpec features, int numClasses, int maxFrames,
-      boolean ignoreUnknownLabels, TupleTag<T> recordsTag,
-      TupleTag<DeadLetter> deadLettersTag) {
+      boolean ignoreUnknownLabels, ShardOutput<T, OutputT> output,
+      TupleTag<OutputT> recordsTag, TupleTag<DeadLetter> deadLettersTag) {
     this.format = format;
     this.features = features;
     this.numClasses = numClasses;
     this.maxFrames = maxFrames;
     this.ignoreUnknownLabels = ignoreUnknownLabels;
+    this.output = output;
     this.recordsTag = recordsTag;
     this.deadLettersTag = deadLettersTag;
   }
@@ -73,12 +76,12 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
 
   @ProcessElement
   public void process(@Element FileIO.ReadableFile shard, MultiOutputReceiver out)
-      throws IOException {
+      throws Exception {
     String file = shard.getMetadata().resourceId().toString();
     RegularFiles.require(shard.getMetadata().resourceId());
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
-    OutputReceiver<T> records = out.get(recordsTag);
+    ShardOutput.Sink<T> records = output.open(out.get(recordsTag));
     OutputReceiver<DeadLetter> deadLetters = out.get(deadLettersTag);
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {
@@ -87,7 +90,7 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
           if (decoder.droppedLabels() > 0) {
             countUnknownLabels(file, reader.recordIndex(), record.id());
           }
-          records.output(record);
+          records.add(record);
         } catch (InvalidRecordException e) {
           invalid.get(e.reason()).inc();
           deadLetters.output(DeadLetter.ofRecord(file, reader.recordIndex(), e.recordId(),
@@ -100,6 +103,7 @@ final class DecodeShardFn<T extends Yt8mRecord> extends DoFn<FileIO.ReadableFile
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
+    records.close();
     shardsRead.inc();
   }
 

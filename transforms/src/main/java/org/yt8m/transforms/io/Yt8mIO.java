@@ -3,13 +3,19 @@ package org.yt8m.transforms.io;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.ProcessFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.SerializableSupplier;
 import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -49,13 +55,13 @@ public final class Yt8mIO {
   /** Reads video-level {@code tf.train.Example} shards matching {@code filepattern}. */
   public static Read<VideoRecord> readVideos(String filepattern) {
     return new Read<>(RecordFormat.VIDEO, filepattern, RecordFormat.VIDEO.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false, 0);
   }
 
   /** Reads frame-level {@code tf.train.SequenceExample} shards matching {@code filepattern}. */
   public static Read<FrameRecord> readFrames(String filepattern) {
     return new Read<>(RecordFormat.FRAMES, filepattern, RecordFormat.FRAMES.defaultFeatures(),
-        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false);
+        3862, Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false, 0);
   }
 
   /**
@@ -66,7 +72,7 @@ public final class Yt8mIO {
   public static Read<SegmentRatings> readSegmentRatings(String filepattern) {
     return new Read<>(RecordFormat.SEGMENT_RATINGS, filepattern,
         RecordFormat.SEGMENT_RATINGS.defaultFeatures(), 3862, Yt8mDecoder.DEFAULT_MAX_FRAMES,
-        Compression.AUTO, false);
+        Compression.AUTO, false, 0);
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */
@@ -80,9 +86,11 @@ public final class Yt8mIO {
     private final int maxFrames;
     private final Compression compression;
     private final boolean ignoreUnknownLabels;
+    private final int shardGroups;
 
     private Read(RecordFormat<T> format, String filepattern, FeatureSpec features,
-        int numClasses, int maxFrames, Compression compression, boolean ignoreUnknownLabels) {
+        int numClasses, int maxFrames, Compression compression, boolean ignoreUnknownLabels,
+        int shardGroups) {
       this.format = format;
       this.filepattern = filepattern;
       this.features = features;
@@ -90,30 +98,31 @@ public final class Yt8mIO {
       this.maxFrames = maxFrames;
       this.compression = compression;
       this.ignoreUnknownLabels = ignoreUnknownLabels;
+      this.shardGroups = shardGroups;
     }
 
     /** The features to take, in concatenation order (default: the 2018 readers'). */
     public Read<T> withFeatures(FeatureSpec features) {
       return new Read<>(format, filepattern, requireNonNull(features), numClasses, maxFrames,
-          compression, ignoreUnknownLabels);
+          compression, ignoreUnknownLabels, shardGroups);
     }
 
     /** Labels must lie in {@code [0, numClasses)} (default 3862, the 2018 vocabulary). */
     public Read<T> withNumClasses(int numClasses) {
       return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
-          ignoreUnknownLabels);
+          ignoreUnknownLabels, shardGroups);
     }
 
     /** Frame-level records keep at most this many frames (default 300). */
     public Read<T> withMaxFrames(int maxFrames) {
       return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
-          ignoreUnknownLabels);
+          ignoreUnknownLabels, shardGroups);
     }
 
     /** The shards' compression (default AUTO: by file extension). */
     public Read<T> withCompression(Compression compression) {
       return new Read<>(format, filepattern, features, numClasses, maxFrames,
-          requireNonNull(compression), ignoreUnknownLabels);
+          requireNonNull(compression), ignoreUnknownLabels, shardGroups);
     }
 
     /**
@@ -124,28 +133,72 @@ public final class Yt8mIO {
      */
     public Read<T> withUnknownLabelsIgnored() {
       return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
-          true);
+          true, shardGroups);
+    }
+
+    /**
+     * Reads the shards in {@code groups} groups by a hash of their path, each group's shards one
+     * after another in one bundle (default 0: each shard on its own). For a
+     * {@linkplain #mapped mapped} or {@linkplain #accumulatedPerShard accumulated} read on the
+     * DirectRunner, whose groupings copy a key's values each time another bundle adds to it: a
+     * few bundles instead of one per shard keep a later grouping's cost linear in the input.
+     * Elsewhere it limits the read's parallelism to the groups.
+     */
+    public Read<T> withShardGroups(int groups) {
+      return new Read<>(format, filepattern, features, numClasses, maxFrames, compression,
+          ignoreUnknownLabels, groups);
+    }
+
+    /**
+     * This read, but outputting {@code fn} of each valid record instead of the record (e.g. its
+     * id and labels), computed inside the read: where a pipeline needs a little of each record,
+     * the whole decoded records never become a collection.
+     */
+    public <OutputT> ReadAs<T, OutputT> mapped(ProcessFunction<? super T, OutputT> fn,
+        Coder<OutputT> coder) {
+      return new ReadAs<>(this, ShardOutput.mapped(requireNonNull(fn), requireNonNull(coder)));
+    }
+
+    /**
+     * This read, but outputting one accumulator per shard, from {@code empty}, that the shard's
+     * valid records are added to inside the read: a combine's partial step taken before any
+     * record becomes an element, so that what leaves the read is a few accumulators whatever
+     * the number of records (the dead letters are output as before).
+     */
+    public <A extends Accumulator<? super T, A, ?>> ReadAs<T, A> accumulatedPerShard(
+        SerializableSupplier<A> empty, Coder<A> coder) {
+      return new ReadAs<>(this, ShardOutput.accumulated(requireNonNull(empty),
+          requireNonNull(coder)));
     }
 
     @Override
     public ReadResult<T> expand(PBegin input) {
+      return read(input, ShardOutput.records(format.coder()));
+    }
+
+    private <OutputT> ReadResult<OutputT> read(PBegin input, ShardOutput<T, OutputT> output) {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
       checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
-      TupleTag<T> recordsTag = new TupleTag<>() {};
+      checkArgument(shardGroups >= 0, "shardGroups must not be negative, got %s", shardGroups);
+      TupleTag<OutputT> recordsTag = new TupleTag<>() {};
       TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
-      PCollectionTuple outputs = input
+      PCollection<MatchResult.Metadata> shards = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-          .apply("CheckSets", CheckSets.create().withoutChecksums())
+          .apply("CheckSets", CheckSets.create().withoutChecksums());
+      if (shardGroups > 0) {
+        shards = shards.apply("GroupShards", new GroupShards(shardGroups));
+      }
+      PCollectionTuple outputs = shards
           .apply("OpenShards", FileIO.readMatches().withCompression(compression)
               .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
           .apply("DecodeRecords", ParDo
               .of(new DecodeShardFn<>(format, features, numClasses, maxFrames,
-                  ignoreUnknownLabels, recordsTag, deadLettersTag))
+                  ignoreUnknownLabels, output, recordsTag, deadLettersTag))
               .withOutputTags(recordsTag, TupleTagList.of(deadLettersTag)));
       return ReadResult.of(input.getPipeline(), recordsTag,
-          outputs.get(recordsTag).setCoder(format.coder()), deadLettersTag,
+          outputs.get(recordsTag).setCoder(output.coder()), deadLettersTag,
           outputs.get(deadLettersTag).setCoder(DeadLetterCoder.of()));
     }
 
@@ -164,7 +217,36 @@ public final class Yt8mIO {
           .add(DisplayData.item("compression", compression.toString())
               .withLabel("Compression"))
           .add(DisplayData.item("ignoreUnknownLabels", ignoreUnknownLabels)
-              .withLabel("Keep records with unknown labels"));
+              .withLabel("Keep records with unknown labels"))
+          .add(DisplayData.item("shardGroups", shardGroups).withLabel("Shard groups"));
+    }
+  }
+
+  /**
+   * A {@link Read} whose valid records are turned into something smaller inside the read
+   * ({@link Read#mapped}, {@link Read#accumulatedPerShard}).
+   */
+  public static final class ReadAs<T extends Yt8mRecord, OutputT>
+      extends PTransform<PBegin, ReadResult<OutputT>> {
+    private static final long serialVersionUID = 1L;
+
+    private final Read<T> read;
+    private final ShardOutput<T, OutputT> output;
+
+    private ReadAs(Read<T> read, ShardOutput<T, OutputT> output) {
+      this.read = read;
+      this.output = output;
+    }
+
+    @Override
+    public ReadResult<OutputT> expand(PBegin input) {
+      return read.read(input, output);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.include("read", read);
     }
   }
 }

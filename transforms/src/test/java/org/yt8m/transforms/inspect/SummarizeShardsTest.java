@@ -46,9 +46,8 @@ class SummarizeShardsTest {
 
     Pipeline pipeline = TestPipelines.create();
     PAssert.thatSingleton(pipeline
-        .apply(Yt8mIO.readVideos(dir.resolve("*.tfrecord").toString()).withFeatures(SPEC)
-            .withNumClasses(10))
-        .apply(SummarizeShards.create())
+        .apply(SummarizeShards.of(Yt8mIO.readVideos(dir.resolve("*.tfrecord").toString())
+            .withFeatures(SPEC).withNumClasses(10)))
         .apply(MapElements.into(TypeDescriptors.strings())
             .via(summary -> summary.toJson(false).toString())))
         .isEqualTo(expectedJson(bad.toString()));
@@ -60,8 +59,7 @@ class SummarizeShardsTest {
     ShardFiles.write(dir.resolve("empty.tfrecord"), List.of());
     Pipeline pipeline = TestPipelines.create();
     PAssert.thatSingleton(pipeline
-        .apply(Yt8mIO.readVideos(dir.resolve("empty.tfrecord").toString()))
-        .apply(SummarizeShards.create())
+        .apply(SummarizeShards.of(Yt8mIO.readVideos(dir.resolve("empty.tfrecord").toString())))
         .apply(MapElements.into(TypeDescriptors.strings())
             .via(summary -> summary.toJson(false).toString())))
         .isEqualTo("{\"records\":0,\"records_with_labels\":0,\"labels\":0,"

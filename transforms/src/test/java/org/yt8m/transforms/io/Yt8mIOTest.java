@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.base.Throwables;
 import com.google.protobuf.ByteString;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -30,6 +34,7 @@ import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.VideoRecord;
+import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.synthetic.SyntheticShards;
 import org.yt8m.transforms.synthetic.WriteSyntheticShards;
 import org.yt8m.transforms.testing.ShardFiles;
@@ -248,6 +253,95 @@ class Yt8mIOTest {
     Exception e = assertThrows(Exception.class, () -> pipeline.run().waitUntilFinish());
     String message = Throwables.getRootCause(e).getMessage();
     assertTrue(message.contains("No files matched spec: " + pattern), message);
+  }
+
+  @Test
+  void mapsEachValidRecordInsideTheRead() throws Exception {
+    Path shard = ShardFiles.write(dir.resolve("train0000.tfrecord"), List.of(
+        ENCODER.encodeVideo(video("a", 1), true), new byte[] {0x0a, 0x7f, 0x01},
+        ENCODER.encodeVideo(video("b", 2), true)));
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<String> read = pipeline.apply(Yt8mIO.readVideos(shard.toString())
+        .withFeatures(SPEC).withNumClasses(10)
+        .mapped(record -> record.id() + ":" + record.labels().length, StringUtf8Coder.of()));
+    PAssert.that(read.records()).containsInAnyOrder("a:" + video("a", 1).labels().length,
+        "b:" + video("b", 2).labels().length);
+    PAssert.that(read.deadLetters().apply(Count.globally())).containsInAnyOrder(1L);
+    PipelineResult result = pipeline.run();
+    assertEquals(3, TestPipelines.counter(result, Yt8mIO.class, "records_read"));
+  }
+
+  @Test
+  void accumulatesEachShardInsideTheRead() throws Exception {
+    for (int shard = 0; shard < 3; shard++) {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < shard + 2; i++) {
+        records.add(ENCODER.encodeVideo(video("s" + shard + "v" + i, i), true));
+      }
+      records.add(new byte[] {0x0a, 0x7f, 0x01});
+      ShardFiles.write(dir.resolve("train000" + shard + ".tfrecord"), records);
+    }
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<Ids> read = pipeline.apply(Yt8mIO
+        .readVideos(dir.resolve("train*.tfrecord").toString()).withFeatures(SPEC)
+        .withNumClasses(10).accumulatedPerShard(Ids::new, SerializableCoder.of(Ids.class)));
+    PAssert.that(read.records().apply(MapElements.into(TypeDescriptors.strings())
+        .via(ids -> String.join(",", ids.extractOutput())))).containsInAnyOrder(
+            "s0v0,s0v1", "s1v0,s1v1,s1v2", "s2v0,s2v1,s2v2,s2v3");
+    PAssert.that(read.deadLetters().apply(Count.globally())).containsInAnyOrder(3L);
+    pipeline.run();
+  }
+
+  @Test
+  void readsEveryShardOnceInShardGroups() throws Exception {
+    List<String> expected = new ArrayList<>();
+    for (int shard = 0; shard < 5; shard++) {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        records.add(ENCODER.encodeVideo(video("s" + shard + "v" + i, i), true));
+        expected.add("s" + shard + "v" + i);
+      }
+      ShardFiles.write(dir.resolve("train000" + shard + ".tfrecord"), records);
+    }
+    Pipeline pipeline = TestPipelines.create();
+    ReadResult<String> read = pipeline.apply(Yt8mIO
+        .readVideos(dir.resolve("train*.tfrecord").toString()).withFeatures(SPEC)
+        .withNumClasses(10).withShardGroups(2).mapped(VideoRecord::id, StringUtf8Coder.of()));
+    PAssert.that(read.records()).containsInAnyOrder(expected);
+    PipelineResult result = pipeline.run();
+    assertEquals(5, TestPipelines.counter(result, Yt8mIO.class, "shards_read"));
+  }
+
+  /** The ids of the records added, in order. */
+  private static final class Ids
+      implements Accumulator<Yt8mRecord, Ids, List<String>>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final List<String> ids = new ArrayList<>();
+
+    @Override
+    public void addInput(Yt8mRecord record) {
+      ids.add(record.id());
+    }
+
+    @Override
+    public void mergeAccumulator(Ids other) {
+      ids.addAll(other.ids);
+    }
+
+    @Override
+    public List<String> extractOutput() {
+      return ids;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Ids that && ids.equals(that.ids);
+    }
+
+    @Override
+    public int hashCode() {
+      return ids.hashCode();
+    }
   }
 
   private static VideoRecord video(String id, int seed) {
