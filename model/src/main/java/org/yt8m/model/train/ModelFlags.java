@@ -63,6 +63,19 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     map.put("lstm_cells", config.lstmCells());
     map.put("lstm_layers", config.lstmLayers());
     map.put("max_frames", config.maxFrames());
+    map.put("moe_gating", config.moeGating());
+    ModelConfig.NetVlad netVlad = config.netVlad();
+    map.put("netvlad_cluster_size", netVlad.clusterSize());
+    map.put("netvlad_hidden_size", netVlad.hiddenSize());
+    map.put("netvlad_add_batch_norm", netVlad.addBatchNorm());
+    map.put("gating", netVlad.gating());
+    ModelConfig.NeXtVlad nextVlad = config.nextVlad();
+    map.put("nextvlad_cluster_size", nextVlad.clusterSize());
+    map.put("nextvlad_hidden_size", nextVlad.hiddenSize());
+    map.put("nextvlad_expansion", nextVlad.expansion());
+    map.put("nextvlad_groups", nextVlad.groups());
+    map.put("nextvlad_dropout", nextVlad.dropout());
+    map.put("nextvlad_gating_reduction", nextVlad.gatingReduction());
     return map;
   }
 
@@ -94,6 +107,8 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     }
     Fields fields = new Fields((ObjectNode) root, source);
     ModelConfig d = ModelConfig.DEFAULTS;
+    ModelConfig.NetVlad dv = ModelConfig.NetVlad.DEFAULTS;
+    ModelConfig.NeXtVlad dn = ModelConfig.NeXtVlad.DEFAULTS;
     try {
       return new ModelFlags(fields.text("model", null),
           FeatureSpec.parse(fields.text("feature_names", null),
@@ -111,7 +126,20 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
               fields.text("video_level_classifier_model", d.videoLevelClassifierModel()),
               fields.integer("lstm_cells", d.lstmCells()),
               fields.integer("lstm_layers", d.lstmLayers()),
-              fields.integer("max_frames", d.maxFrames())));
+              fields.integer("max_frames", d.maxFrames()),
+              fields.bool("moe_gating", d.moeGating()),
+              new ModelConfig.NetVlad(
+                  fields.integer("netvlad_cluster_size", dv.clusterSize()),
+                  fields.integer("netvlad_hidden_size", dv.hiddenSize()),
+                  fields.bool("netvlad_add_batch_norm", dv.addBatchNorm()),
+                  fields.bool("gating", dv.gating())),
+              new ModelConfig.NeXtVlad(
+                  fields.integer("nextvlad_cluster_size", dn.clusterSize()),
+                  fields.integer("nextvlad_hidden_size", dn.hiddenSize()),
+                  fields.integer("nextvlad_expansion", dn.expansion()),
+                  fields.integer("nextvlad_groups", dn.groups()),
+                  fields.decimal("nextvlad_dropout", dn.dropout()),
+                  fields.integer("nextvlad_gating_reduction", dn.gatingReduction()))));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(source)) {
         throw e;
@@ -168,6 +196,17 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
         throw wrongType(key, "an integer", value);
       }
       return value.asInt();
+    }
+
+    float decimal(String key, Float fallback) {
+      JsonNode value = present(key, fallback != null);
+      if (value == null) {
+        return fallback;
+      }
+      if (!value.isNumber()) {
+        throw wrongType(key, "a number", value);
+      }
+      return value.floatValue();
     }
 
     private JsonNode present(String key, boolean optional) {
