@@ -25,6 +25,8 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     String labelLoss, int numClasses, ModelConfig config) {
 
   public static final String FILE_NAME = "model_flags.json";
+  /** The key of the trainable parameters' count in the trainer's copy. */
+  public static final String PARAMETER_COUNT = "parameter_count";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ModelFlags {
@@ -83,6 +85,21 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
   public String toJson(RunId run) {
     Map<String, Object> map = asMap();
     map.put(RunId.KEY, run.value());
+    return write(map);
+  }
+
+  /**
+   * The trainer's copy in {@code trainDir}: {@link #toJson(RunId)} and the model's size,
+   * {@value #PARAMETER_COUNT} (informative: not a flag, not compared on resume).
+   */
+  public String toJson(RunId run, long parameterCount) {
+    Map<String, Object> map = asMap();
+    map.put(RunId.KEY, run.value());
+    map.put(PARAMETER_COUNT, parameterCount);
+    return write(map);
+  }
+
+  private static String write(Map<String, Object> map) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(map) + "\n";
     } catch (IOException e) {

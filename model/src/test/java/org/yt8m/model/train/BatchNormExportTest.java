@@ -170,7 +170,7 @@ class BatchNormExportTest {
     double heldOut = heldOutGap(export);
     assertTrue(heldOut > 0.85 * progressGap, "held-out GAP " + heldOut
         + " against the progress line's " + progressGap);
-    assertTrue(heldOut > MEAN_POOLING_GAP.get() + 0.2, model + "'s held-out GAP " + heldOut
+    assertTrue(heldOut > MEAN_POOLING_GAP.get() + 0.5, model + "'s held-out GAP " + heldOut
         + " against FrameLevelLogisticModel's " + MEAN_POOLING_GAP.get());
   }
 

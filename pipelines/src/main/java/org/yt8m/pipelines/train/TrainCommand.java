@@ -122,7 +122,14 @@ public final class TrainCommand {
         options.getDbofClusterSize(), options.getDbofHiddenSize(),
         options.getDbofPoolingMethod(), options.getDbofActivation(),
         options.getVideoLevelClassifierModel(), options.getLstmCells(),
-        options.getLstmLayers(), options.getMaxFrames());
+        options.getLstmLayers(), options.getMaxFrames(), options.getMoeGating(),
+        new ModelConfig.NetVlad(options.getNetvladClusterSize(),
+            options.getNetvladHiddenSize(), options.getNetvladAddBatchNorm(),
+            options.getGating()),
+        new ModelConfig.NeXtVlad(options.getNextvladClusterSize(),
+            options.getNextvladHiddenSize(), options.getNextvladExpansion(),
+            options.getNextvladGroups(), options.getNextvladDropout(),
+            options.getNextvladGatingReduction()));
     return new ModelFlags(options.getModel(), Readers.features(options),
         options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
   }
