@@ -3,6 +3,7 @@ package org.yt8m.model.nn;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,12 +28,15 @@ import java.util.Locale;
  *     context gate {@code sigmoid(BN(p·W))}, as the 2017 winner's gated MoE does
  * @param netVlad NetVladModel's sizes
  * @param nextVlad NeXtVladModel's sizes
+ * @param featureSizes the sizes of the features concatenated in the input (the reader's
+ *     feature_sizes), which NetVladModel and NeXtVladModel aggregate apart as their authors
+ *     aggregate rgb and audio; empty: the input is one feature
  */
 public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBatchNorm,
     boolean sampleRandomFrames, int dbofClusterSize, int dbofHiddenSize,
     String dbofPoolingMethod, String dbofActivation, String videoLevelClassifierModel,
     int lstmCells, int lstmLayers, int maxFrames, boolean moeGating, NetVlad netVlad,
-    NeXtVlad nextVlad) {
+    NeXtVlad nextVlad, List<Integer> featureSizes) {
 
   /** The starter code's defaults; the cluster-pooling models' are their authors'. */
   public static final ModelConfig DEFAULTS = new ModelConfig(2, 30, true, true, 8192, 1024,
@@ -45,7 +49,7 @@ public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBat
       int lstmCells, int lstmLayers, int maxFrames) {
     this(moeNumMixtures, iterations, dbofAddBatchNorm, sampleRandomFrames, dbofClusterSize,
         dbofHiddenSize, dbofPoolingMethod, dbofActivation, videoLevelClassifierModel, lstmCells,
-        lstmLayers, maxFrames, false, NetVlad.DEFAULTS, NeXtVlad.DEFAULTS);
+        lstmLayers, maxFrames, false, NetVlad.DEFAULTS, NeXtVlad.DEFAULTS, List.of());
   }
 
   /**
@@ -100,7 +104,7 @@ public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBat
     return new ModelConfig(moeNumMixtures, iterations, dbofAddBatchNorm, sampleRandomFrames,
         dbofClusterSize, dbofHiddenSize, dbofPoolingMethod, dbofActivation,
         videoLevelClassifierModel, lstmCells, lstmLayers, maxFrames, gating, netVlad,
-        nextVlad);
+        nextVlad, featureSizes);
   }
 
   /** This config with other NetVladModel flags. */
@@ -108,7 +112,7 @@ public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBat
     return new ModelConfig(moeNumMixtures, iterations, dbofAddBatchNorm, sampleRandomFrames,
         dbofClusterSize, dbofHiddenSize, dbofPoolingMethod, dbofActivation,
         videoLevelClassifierModel, lstmCells, lstmLayers, maxFrames, moeGating, newNetVlad,
-        nextVlad);
+        nextVlad, featureSizes);
   }
 
   /** This config with other NeXtVladModel flags. */
@@ -116,12 +120,23 @@ public record ModelConfig(int moeNumMixtures, int iterations, boolean dbofAddBat
     return new ModelConfig(moeNumMixtures, iterations, dbofAddBatchNorm, sampleRandomFrames,
         dbofClusterSize, dbofHiddenSize, dbofPoolingMethod, dbofActivation,
         videoLevelClassifierModel, lstmCells, lstmLayers, maxFrames, moeGating, netVlad,
-        newNextVlad);
+        newNextVlad, featureSizes);
+  }
+
+  /** This config for an input of these concatenated features. */
+  public ModelConfig withFeatureSizes(List<Integer> sizes) {
+    return new ModelConfig(moeNumMixtures, iterations, dbofAddBatchNorm, sampleRandomFrames,
+        dbofClusterSize, dbofHiddenSize, dbofPoolingMethod, dbofActivation,
+        videoLevelClassifierModel, lstmCells, lstmLayers, maxFrames, moeGating, netVlad,
+        nextVlad, sizes);
   }
 
   public ModelConfig {
     checkNotNull(netVlad, "netVlad");
     checkNotNull(nextVlad, "nextVlad");
+    featureSizes = List.copyOf(featureSizes);
+    checkArgument(featureSizes.stream().allMatch(size -> size > 0),
+        "feature sizes must be positive, got %s", featureSizes);
     checkArgument(moeNumMixtures > 0, "moeNumMixtures must be positive, got %s",
         moeNumMixtures);
     checkArgument(iterations > 0, "iterations must be positive, got %s", iterations);

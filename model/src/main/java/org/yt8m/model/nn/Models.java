@@ -53,8 +53,10 @@ public enum Models {
       case FRAME_LEVEL_LOGISTIC -> new FrameLevelLogisticModel();
       case DBOF -> new DbofModel(config, classifier(config));
       case LSTM -> new LstmModel(config, classifier(config));
-      case NETVLAD -> new NetVladModel(config.netVlad(), classifier(config));
-      case NEXTVLAD -> new NeXtVladModel(config.nextVlad(), classifier(config));
+      case NETVLAD -> new NetVladModel(config.netVlad(), config.featureSizes(),
+          classifier(config));
+      case NEXTVLAD -> new NeXtVladModel(config.nextVlad(), config.featureSizes(),
+          classifier(config));
     };
   }
 

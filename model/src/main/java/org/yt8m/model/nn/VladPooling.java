@@ -1,5 +1,7 @@
 package org.yt8m.model.nn;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -39,6 +41,37 @@ final class VladPooling {
       long perFrame, long width) {
     return tf.reshape(rows, tf.stack(List.of(tf.constant(-1),
         tf.math.mul(length, tf.constant((int) perFrame)), tf.constant((int) width))));
+  }
+
+  /**
+   * The widths of the features concatenated in an input of {@code total} columns: {@code
+   * sizes}, which must add up to it, or one feature of {@code total} when it is empty.
+   */
+  static List<Long> features(List<Integer> sizes, long total) {
+    if (sizes.isEmpty()) {
+      return List.of(total);
+    }
+    long sum = sizes.stream().mapToLong(Integer::longValue).sum();
+    checkArgument(sum == total, "the feature sizes %s add up to %s, but the input has %s",
+        sizes, sum, total);
+    return sizes.stream().map(Integer::longValue).toList();
+  }
+
+  /**
+   * Clusters or groups for feature {@code index}: {@code count} for the first, half of it (at
+   * least 1) for each other, as the authors give audio half of rgb's.
+   */
+  static int forFeature(int count, int index) {
+    return index == 0 ? count : Math.max(1, count / 2);
+  }
+
+  /**
+   * Columns {@code [offset, offset + width)} of {@code rows [R, N]} (int32 bounds: Slice's C++
+   * gradient subtracts them from an int32 shape).
+   */
+  static Operand<TFloat32> columns(Ops tf, Operand<TFloat32> rows, long offset, long width) {
+    return tf.slice(rows, tf.constant(new int[] {0, Math.toIntExact(offset)}),
+        tf.constant(new int[] {-1, Math.toIntExact(width)}));
   }
 
   /** {@code T}, the padded length of {@code frames [B, T, F]}. */

@@ -29,7 +29,9 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
   public static final String PARAMETER_COUNT = "parameter_count";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code config} takes the features' sizes, which the cluster-pooling models split by. */
   public ModelFlags {
+    config = config.withFeatureSizes(features.sizes());
     LabelLoss.byName(labelLoss);
     Models kind = Models.byName(model);
     if (kind.frameLevel() != frameFeatures) {
@@ -156,7 +158,8 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
                   fields.integer("nextvlad_expansion", dn.expansion()),
                   fields.integer("nextvlad_groups", dn.groups()),
                   fields.decimal("nextvlad_dropout", dn.dropout()),
-                  fields.integer("nextvlad_gating_reduction", dn.gatingReduction()))));
+                  fields.integer("nextvlad_gating_reduction", dn.gatingReduction())),
+              List.of()));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(source)) {
         throw e;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,16 +20,19 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * NetVladModel and NeXtVladModel: only a video's real frames count, and their sizes are the
- * papers' parameter formulas.
+ * NetVladModel and NeXtVladModel: only a video's real frames count, each feature is aggregated
+ * apart, and their sizes are the papers' parameter formulas.
  */
 class ClusterPoolingTest {
   /** Small sizes ending with LogisticModel, whose count is plain. */
   private static final ModelConfig LOGISTIC_CLASSIFIER = new ModelConfig(2, 5, true, true, 6,
       5, "max", "sigmoid", "LogisticModel", 8, 2, 8);
-  /** TINY without dropout, so that two runs of the training tower draw nothing different. */
+  /**
+   * TINY without dropout, so that two runs of the training tower draw nothing different, over
+   * two features (4 and 2 wide) aggregated apart.
+   */
   private static final ModelConfig NO_DROPOUT = TrainingGraphTest.TINY.withNextVlad(
-      new ModelConfig.NeXtVlad(4, 8, 2, 4, 0f, 2));
+      new ModelConfig.NeXtVlad(4, 8, 2, 4, 0f, 2)).withFeatureSizes(List.of(4, 2));
 
   /**
    * The same videos scored in a batch padded to 8 frames with zeros and in one padded to 12
@@ -97,16 +101,22 @@ class ClusterPoolingTest {
     long gating = h * h;
     assertEquals(n * k * (h + 2) + batchNorms + gating + classifier,
         count(Models.NETVLAD, gated));
+
+    // rgb (4 wide) with K clusters, audio (2 wide) with K/2, each with its own weights and
+    // centres, one hidden layer over both.
+    long twoFeatures = 4 * k * (h + 2) + 2 * (k / 2) * (h + 2);
+    assertEquals(twoFeatures + k + k / 2 + h + classifier,
+        count(Models.NETVLAD, config.withFeatureSizes(List.of(4, 2))));
   }
 
   /**
    * NeXtVLAD's λN·(N + G + K·(G + (H + 1)/G)) (expansion, attention, cluster weights, centres
-   * and hidden layer; Lin et al. §3.2) plus the layers' biases and batch norms, the SE gate
-   * and the logistic classifier.
+   * and hidden layer; Lin et al. §3.2) for each feature, rgb with G groups and K clusters and
+   * audio with G/2 and K/2 as the authors' code, plus the layers' biases and batch norms, the
+   * SE gate and the logistic classifier.
    */
   @Test
   void neXtVladHasThePapersParameterCount() {
-    long n = 6;
     long lambda = 2;
     long g = 4;
     long k = 4;
@@ -115,14 +125,19 @@ class ClusterPoolingTest {
     long c = 4;
     ModelConfig config = LOGISTIC_CLASSIFIER.withNextVlad(new ModelConfig.NeXtVlad(
         (int) k, (int) h, (int) lambda, (int) g, 0.5f, (int) r));
+    long shared = 2 * h + 2 * (h / r) + 2 * h * (h / r) + h * c + c;
+    assertEquals(neXtVlad(6, lambda, g, k, h) + shared, count(Models.NEXTVLAD, config));
+    assertEquals(neXtVlad(4, lambda, g, k, h) + neXtVlad(2, lambda, g / 2, k / 2, h) + shared,
+        count(Models.NEXTVLAD, config.withFeatureSizes(List.of(4, 2))));
+  }
+
+  /** One feature's part: the paper's formula, then its biases and batch norms. */
+  private static long neXtVlad(long n, long lambda, long g, long k, long h) {
     long paper = lambda * n * n + lambda * n * g + lambda * n * k * g
         + lambda * n * k * (h + 1) / g;
     long biases = lambda * n + g;
-    long batchNorms = 2 * g * k + 2 * (lambda * n / g) * k + 2 * h + 2 * (h / r);
-    long gate = 2 * h * (h / r);
-    long classifier = h * c + c;
-    assertEquals(paper + biases + batchNorms + gate + classifier,
-        count(Models.NEXTVLAD, config));
+    long batchNorms = 2 * g * k + 2 * (lambda * n / g) * k;
+    return paper + biases + batchNorms;
   }
 
   @Test
@@ -131,7 +146,7 @@ class ClusterPoolingTest {
         5, 0.5f, 2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> count(Models.NEXTVLAD, config));
-    assertTrue(e.getMessage().contains("nextvladGroups (5)"), e.getMessage());
+    assertTrue(e.getMessage().contains("must divide by its groups (5)"), e.getMessage());
   }
 
   private static long count(Models model, ModelConfig config) {

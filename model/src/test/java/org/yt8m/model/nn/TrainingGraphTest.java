@@ -70,6 +70,13 @@ class TrainingGraphTest {
         data(Models.NETVLAD), 40);
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Models.class, names = {"NETVLAD", "NEXTVLAD"})
+  void clusterPoolingOverTwoFeaturesTrains(Models model) {
+    assertLossFalls(spec(model, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM,
+        TINY.withFeatureSizes(java.util.List.of(4, 2))), data(model), 40);
+  }
+
   @Test
   void gatedMoeTrains() {
     assertLossFalls(spec(Models.MOE, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM,

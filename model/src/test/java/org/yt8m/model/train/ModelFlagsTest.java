@@ -17,7 +17,7 @@ class ModelFlagsTest {
   @Test
   void aFileWithoutTheNewKeysLoadsWithTheirDefaults() {
     ModelFlags flags = ModelFlags.fromJson(STARTER_KEYS + "}", "old/model_flags.json");
-    assertEquals(ModelConfig.DEFAULTS, flags.config());
+    assertEquals(ModelConfig.DEFAULTS.withFeatureSizes(List.of(1024, 128)), flags.config());
     assertEquals(ModelConfig.NetVlad.DEFAULTS, flags.config().netVlad());
     assertEquals(ModelConfig.NeXtVlad.DEFAULTS, flags.config().nextVlad());
   }
