@@ -11,7 +11,7 @@ import org.tensorflow.types.TFloat32;
  * {@code p = Σ_{m<M} gate_m · expert_m}. Reshapes follow the starter's class-major layout, so
  * its checkpoints' weight matrices would line up with ours.
  *
- * <p>With {@code gating} the probabilities are context-gated, {@code p · sigmoid(BN(p·W))},
+ * <p>With {@code gated} the probabilities are context-gated, {@code p · sigmoid(BN(p·W))},
  * so that classes can raise or damp each other, as the 2017 winner's gated MoE does.
  */
 final class MoeModel implements VideoModel {
@@ -19,10 +19,10 @@ final class MoeModel implements VideoModel {
   private final int mixtures;
   private final boolean gated;
 
-  MoeModel(String prefix, int mixtures, boolean gating) {
+  MoeModel(String prefix, int mixtures, boolean gated) {
     this.prefix = prefix;
     this.mixtures = mixtures;
-    this.gated = gating;
+    this.gated = gated;
   }
 
   @Override
