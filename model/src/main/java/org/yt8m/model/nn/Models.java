@@ -3,13 +3,18 @@ package org.yt8m.model.nn;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The starter code's five models, registered by the names its {@code --model} flag takes. */
+/**
+ * The models {@code --model} names: the starter code's five, and the cluster-pooling models
+ * that won the YouTube-8M challenges (NetVLAD in 2017, NeXtVLAD in 2018).
+ */
 public enum Models {
   LOGISTIC("LogisticModel", false),
   MOE("MoeModel", false),
   FRAME_LEVEL_LOGISTIC("FrameLevelLogisticModel", true),
   DBOF("DbofModel", true),
-  LSTM("LstmModel", true);
+  LSTM("LstmModel", true),
+  NETVLAD("NetVladModel", true),
+  NEXTVLAD("NeXtVladModel", true);
 
   private final String starterName;
   private final boolean frameLevel;
@@ -44,10 +49,14 @@ public enum Models {
   public VideoModel create(ModelConfig config) {
     return switch (this) {
       case LOGISTIC -> new LogisticModel("");
-      case MOE -> new MoeModel("", config.moeNumMixtures());
+      case MOE -> new MoeModel("", config.moeNumMixtures(), config.moeGating());
       case FRAME_LEVEL_LOGISTIC -> new FrameLevelLogisticModel();
       case DBOF -> new DbofModel(config, classifier(config));
       case LSTM -> new LstmModel(config, classifier(config));
+      case NETVLAD -> new NetVladModel(config.netVlad(), config.featureSizes(),
+          classifier(config));
+      case NEXTVLAD -> new NeXtVladModel(config.nextVlad(), config.featureSizes(),
+          classifier(config));
     };
   }
 
@@ -55,7 +64,7 @@ public enum Models {
   private static VideoModel classifier(ModelConfig config) {
     return switch (byName(config.videoLevelClassifierModel())) {
       case LOGISTIC -> new LogisticModel("classifier_");
-      case MOE -> new MoeModel("classifier_", config.moeNumMixtures());
+      case MOE -> new MoeModel("classifier_", config.moeNumMixtures(), config.moeGating());
       default -> throw new IllegalArgumentException("videoLevelClassifierModel must be "
           + "LogisticModel or MoeModel, got " + config.videoLevelClassifierModel());
     };

@@ -10,14 +10,19 @@ import org.tensorflow.types.TFloat32;
  * gate is a dummy expert predicting 0), experts {@code sigmoid(X·We + be)}, and
  * {@code p = Σ_{m<M} gate_m · expert_m}. Reshapes follow the starter's class-major layout, so
  * its checkpoints' weight matrices would line up with ours.
+ *
+ * <p>With {@code gated} the probabilities are context-gated, {@code p · sigmoid(BN(p·W))},
+ * so that classes can raise or damp each other, as the 2017 winner's gated MoE does.
  */
 final class MoeModel implements VideoModel {
   private final String prefix;
   private final int mixtures;
+  private final boolean gated;
 
-  MoeModel(String prefix, int mixtures) {
+  MoeModel(String prefix, int mixtures, boolean gated) {
     this.prefix = prefix;
     this.mixtures = mixtures;
+    this.gated = gated;
   }
 
   @Override
@@ -36,6 +41,11 @@ final class MoeModel implements VideoModel {
         tf.reshape(experts, tf.constant(new int[] {-1, mixtures})));
     Operand<TFloat32> perClass = tf.reduceSum(tf.math.mul(realGates, expert), tf.constant(1),
         ReduceSum.keepDims(false));
-    return tf.reshape(perClass, tf.constant(new long[] {-1, classes}));
+    Operand<TFloat32> probabilities = tf.reshape(perClass, tf.constant(new long[] {-1,
+        classes}));
+    return gated
+        ? Layers.contextGating(tf, parameters, prefix + "gating_prob", probabilities, classes,
+            true, input.training())
+        : probabilities;
   }
 }

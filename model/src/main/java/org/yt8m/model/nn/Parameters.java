@@ -14,6 +14,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -57,6 +58,18 @@ public final class Parameters {
       Operand<TFloat32> unit = tf.random.randomUniform(tf.constant(shape.asArray()),
           TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2(seed2));
       return tf.math.sub(tf.math.mul(unit, tf.constant(2 * limit)), tf.constant(limit));
+    };
+
+    /**
+     * slim.variance_scaling_initializer's default (He): a normal truncated at two standard
+     * deviations of {@code √(1.3 · 2 / fan_in)}, fan_in the matrix's rows.
+     */
+    Init VARIANCE_SCALING = (tf, shape, seed, seed2) -> {
+      checkArgument(shape.numDimensions() == 2, "variance scaling needs a matrix, got %s",
+          shape);
+      return tf.math.mul(tf.random.truncatedNormal(tf.constant(shape.asArray()),
+          TFloat32.class, TruncatedNormal.seed(seed), TruncatedNormal.seed2(seed2)),
+          tf.constant((float) Math.sqrt(1.3 * 2 / shape.get(0))));
     };
 
     /** Every element {@code value}. */

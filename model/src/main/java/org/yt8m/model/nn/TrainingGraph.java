@@ -45,6 +45,7 @@ public final class TrainingGraph {
   private final Operand<TFloat32> servingLoss;
   private final Operand<TFloat32> labelLoss;
   private final BatchNormStatistics batchNormStatistics;
+  private final long parameterCount;
 
   /** What shapes and trains the graph. */
   public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
@@ -103,6 +104,8 @@ public final class TrainingGraph {
     loss = tf.withName("loss").math.add(labelLoss,
         tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
     batchNormStatistics = BatchNormStatistics.of(tf, parameters);
+    parameterCount = parameters.trainableVariables().stream()
+        .mapToLong(variable -> variable.shape().size()).sum();
     learningRate = tf.withName("learning_rate").identity(learningRate(tf, spec));
     trainStep = trainStep(tf, graph, spec, parameters);
 
@@ -192,6 +195,14 @@ public final class TrainingGraph {
   /** Batch norm's population statistics, to re-estimate before an export (none: empty). */
   public BatchNormStatistics batchNormStatistics() {
     return batchNormStatistics;
+  }
+
+  /**
+   * The model's trainable weights, counted element by element (batch norm's moving averages,
+   * optimizer slots and the global step are not parameters).
+   */
+  public long parameterCount() {
+    return parameterCount;
   }
 
   /** Each video's label loss through the serving tower (what an export's evaluation reads). */

@@ -25,9 +25,13 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     String labelLoss, int numClasses, ModelConfig config) {
 
   public static final String FILE_NAME = "model_flags.json";
+  /** The key of the trainable parameters' count in the trainer's copy. */
+  public static final String PARAMETER_COUNT = "parameter_count";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code config} takes the features' sizes, which the cluster-pooling models split by. */
   public ModelFlags {
+    config = config.withFeatureSizes(features.sizes());
     LabelLoss.byName(labelLoss);
     Models kind = Models.byName(model);
     if (kind.frameLevel() != frameFeatures) {
@@ -63,6 +67,19 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     map.put("lstm_cells", config.lstmCells());
     map.put("lstm_layers", config.lstmLayers());
     map.put("max_frames", config.maxFrames());
+    map.put("moe_gating", config.moeGating());
+    ModelConfig.NetVlad netVlad = config.netVlad();
+    map.put("netvlad_cluster_size", netVlad.clusterSize());
+    map.put("netvlad_hidden_size", netVlad.hiddenSize());
+    map.put("netvlad_add_batch_norm", netVlad.addBatchNorm());
+    map.put("gating", netVlad.gating());
+    ModelConfig.NeXtVlad nextVlad = config.nextVlad();
+    map.put("nextvlad_cluster_size", nextVlad.clusterSize());
+    map.put("nextvlad_hidden_size", nextVlad.hiddenSize());
+    map.put("nextvlad_expansion", nextVlad.expansion());
+    map.put("nextvlad_groups", nextVlad.groups());
+    map.put("nextvlad_dropout", nextVlad.dropout());
+    map.put("nextvlad_gating_reduction", nextVlad.gatingReduction());
     return map;
   }
 
@@ -70,6 +87,21 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
   public String toJson(RunId run) {
     Map<String, Object> map = asMap();
     map.put(RunId.KEY, run.value());
+    return write(map);
+  }
+
+  /**
+   * The trainer's copy in {@code trainDir}: {@link #toJson(RunId)} and the model's size,
+   * {@value #PARAMETER_COUNT} (informative: not a flag, not compared on resume).
+   */
+  public String toJson(RunId run, long parameterCount) {
+    Map<String, Object> map = asMap();
+    map.put(RunId.KEY, run.value());
+    map.put(PARAMETER_COUNT, parameterCount);
+    return write(map);
+  }
+
+  private static String write(Map<String, Object> map) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(map) + "\n";
     } catch (IOException e) {
@@ -94,6 +126,8 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
     }
     Fields fields = new Fields((ObjectNode) root, source);
     ModelConfig d = ModelConfig.DEFAULTS;
+    ModelConfig.NetVlad dv = ModelConfig.NetVlad.DEFAULTS;
+    ModelConfig.NeXtVlad dn = ModelConfig.NeXtVlad.DEFAULTS;
     try {
       return new ModelFlags(fields.text("model", null),
           FeatureSpec.parse(fields.text("feature_names", null),
@@ -111,7 +145,21 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
               fields.text("video_level_classifier_model", d.videoLevelClassifierModel()),
               fields.integer("lstm_cells", d.lstmCells()),
               fields.integer("lstm_layers", d.lstmLayers()),
-              fields.integer("max_frames", d.maxFrames())));
+              fields.integer("max_frames", d.maxFrames()),
+              fields.bool("moe_gating", d.moeGating()),
+              new ModelConfig.NetVlad(
+                  fields.integer("netvlad_cluster_size", dv.clusterSize()),
+                  fields.integer("netvlad_hidden_size", dv.hiddenSize()),
+                  fields.bool("netvlad_add_batch_norm", dv.addBatchNorm()),
+                  fields.bool("gating", dv.gating())),
+              new ModelConfig.NeXtVlad(
+                  fields.integer("nextvlad_cluster_size", dn.clusterSize()),
+                  fields.integer("nextvlad_hidden_size", dn.hiddenSize()),
+                  fields.integer("nextvlad_expansion", dn.expansion()),
+                  fields.integer("nextvlad_groups", dn.groups()),
+                  fields.decimal("nextvlad_dropout", dn.dropout()),
+                  fields.integer("nextvlad_gating_reduction", dn.gatingReduction())),
+              List.of()));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(source)) {
         throw e;
@@ -168,6 +216,17 @@ public record ModelFlags(String model, FeatureSpec features, boolean frameFeatur
         throw wrongType(key, "an integer", value);
       }
       return value.asInt();
+    }
+
+    float decimal(String key, Float fallback) {
+      JsonNode value = present(key, fallback != null);
+      if (value == null) {
+        return fallback;
+      }
+      if (!value.isNumber()) {
+        throw wrongType(key, "a number", value);
+      }
+      return value.floatValue();
     }
 
     private JsonNode present(String key, boolean optional) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -123,6 +124,8 @@ public final class Trainer {
         : RunId.start(Clock.systemUTC());
     try (Graph g = new Graph()) {
       TrainingGraph graph = new TrainingGraph(g, spec);
+      log.accept(String.format(Locale.ROOT, "%s: %,d trainable parameters", flags.model(),
+          graph.parameterCount()));
       try (Session session = new Session(g)) {
         if (settings.startNewModel()) {
           // Before model_flags.json names the new run: a kill in between leaves the old run
@@ -137,7 +140,7 @@ public final class Trainer {
           log.accept("dropped " + dropped + " logged steps past the checkpoint of step "
               + firstStep + " from the event files");
         }
-        dir.writeString(ModelFlags.FILE_NAME, flags.toJson(runId));
+        dir.writeString(ModelFlags.FILE_NAME, flags.toJson(runId, graph.parameterCount()));
         Run run = new Run(session, graph, checkpoints, exports, events, scratch, firstStep,
             runId, lease);
         try (EventFileWriter writer = EventFileWriter.open(events.path());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,8 +27,8 @@ import org.yt8m.model.train.TrainDir;
 /**
  * The export contract: what {@link Exports} writes loads as a SavedModel whose
  * {@value ServingSignature#KEY} gives exactly what the training graph's serving tower gives,
- * batch norm's moving averages (trained away from their initial values) and DbofModel's
- * seeded frame sampling included.
+ * batch norm's moving averages (trained away from their initial values), DbofModel's
+ * seeded frame sampling and NeXtVladModel's training-only dropout included.
  */
 class ExportMatchesTrainingGraphTest {
 
@@ -35,12 +36,23 @@ class ExportMatchesTrainingGraphTest {
   @EnumSource(Models.class)
   void theExportedModelScoresAsTheTrainingGraph(Models model, @TempDir Path trainDir)
       throws Exception {
+    assertExportScoresAsTheTrainingGraph(model, TrainingGraphTest.TINY, trainDir);
+  }
+
+  @Test
+  void theGatedMoeExportScoresAsTheTrainingGraph(@TempDir Path trainDir) throws Exception {
+    assertExportScoresAsTheTrainingGraph(Models.MOE, TrainingGraphTest.TINY.withMoeGating(true),
+        trainDir);
+  }
+
+  private static void assertExportScoresAsTheTrainingGraph(Models model, ModelConfig config,
+      Path trainDir) throws Exception {
     TinyData data = TrainingGraphTest.data(model);
     TrainingGraph.Spec spec = TrainingGraphTest.spec(model, LabelLoss.CROSS_ENTROPY,
-        OptimizerKind.ADAM, TrainingGraphTest.TINY);
+        OptimizerKind.ADAM, config);
     ModelFlags flags = new ModelFlags(model.starterName(), FeatureSpec.parse(
         model.frameLevel() ? "rgb" : "mean_rgb", "6"), model.frameLevel(), "CrossEntropyLoss",
-        4, TrainingGraphTest.TINY);
+        4, config);
     float[] expectedProbabilities = new float[data.videos * 4];
     int[] expectedClasses = new int[data.videos * 3];
     try (Graph g = new Graph()) {

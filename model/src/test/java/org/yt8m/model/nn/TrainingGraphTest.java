@@ -16,9 +16,13 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 class TrainingGraphTest {
-  /** Sizes small enough to train in a test: 8 frames, 6 clusters, 8 LSTM cells. */
+  /**
+   * Sizes small enough to train in a test: 8 frames, 6 clusters, 8 LSTM cells; NetVLAD of 4
+   * clusters with gating, NeXtVLAD of 4 groups (λ = 2 over 6 features) of 4 clusters.
+   */
   static final ModelConfig TINY = new ModelConfig(2, 5, true, true, 6, 5, "max", "sigmoid",
-      "MoeModel", 8, 2, 8);
+      "MoeModel", 8, 2, 8).withNetVlad(new ModelConfig.NetVlad(4, 8, true, true))
+      .withNextVlad(new ModelConfig.NeXtVlad(4, 8, 2, 4, 0.2f, 2));
 
   static TrainingGraph.Spec spec(Models model, LabelLoss loss, OptimizerKind optimizer,
       ModelConfig config) {
@@ -57,6 +61,26 @@ class TrainingGraphTest {
         "LogisticModel", 8, 1, 8);
     assertLossFalls(spec(Models.DBOF, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM, config),
         data(Models.DBOF), 40);
+  }
+
+  @Test
+  void netVladWithoutBatchNormAndWithGatingTrains() {
+    ModelConfig config = TINY.withNetVlad(new ModelConfig.NetVlad(4, 8, false, true));
+    assertLossFalls(spec(Models.NETVLAD, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM, config),
+        data(Models.NETVLAD), 40);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Models.class, names = {"NETVLAD", "NEXTVLAD"})
+  void clusterPoolingOverTwoFeaturesTrains(Models model) {
+    assertLossFalls(spec(model, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM,
+        TINY.withFeatureSizes(java.util.List.of(4, 2))), data(model), 40);
+  }
+
+  @Test
+  void gatedMoeTrains() {
+    assertLossFalls(spec(Models.MOE, LabelLoss.CROSS_ENTROPY, OptimizerKind.ADAM,
+        TINY.withMoeGating(true)), data(Models.MOE), 40);
   }
 
   @Test
@@ -119,7 +143,7 @@ class TrainingGraphTest {
   void unknownNamesListTheChoices() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.byName("Nope"))
         .getMessage().contains("LogisticModel, MoeModel, FrameLevelLogisticModel, DbofModel, "
-            + "LstmModel"));
+            + "LstmModel, NetVladModel, NeXtVladModel"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> LabelLoss.byName("L1"))
         .getMessage().contains("CrossEntropyLoss, HingeLoss, SoftmaxLoss"));
     assertEquals(OptimizerKind.ADAM, OptimizerKind.byName("AdamOptimizer"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -104,6 +105,10 @@ class TrainerTest {
         Files.readString(trainDir.resolve("export/step_10/model_flags.json")), "export"));
     assertEquals(flags("LogisticModel"), ModelFlags.fromJson(
         Files.readString(trainDir.resolve("model_flags.json")), "trainDir"));
+    // 32 features × 10 classes and 10 biases, in the log and in trainDir's model_flags.json.
+    assertTrue(lines.contains("LogisticModel: 330 trainable parameters"), lines.toString());
+    assertEquals(330, new ObjectMapper().readTree(trainDir.resolve("model_flags.json").toFile())
+        .get(ModelFlags.PARAMETER_COUNT).asLong());
     assertEquals(List.of("step_4", "step_8", "step_10"), new Exports(TrainDir.local(trainDir))
         .all());
     assertEquals("model_checkpoint_path: \"model.ckpt-10\"\n"

@@ -14,6 +14,7 @@ import org.yt8m.model.nn.ModelConfig;
 import org.yt8m.model.nn.Models;
 import org.yt8m.model.nn.OptimizerKind;
 import org.yt8m.model.nn.TrainingGraph;
+import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.Trainer;
 import org.yt8m.model.train.TrainerSettings;
@@ -117,13 +118,22 @@ public final class TrainCommand {
 
   /** What model_flags.json records for this run. */
   static ModelFlags modelFlags(TrainOptions options) {
+    FeatureSpec features = Readers.features(options);
     ModelConfig config = new ModelConfig(options.getMoeNumMixtures(), options.getIterations(),
         options.getDbofAddBatchNorm(), options.getSampleRandomFrames(),
         options.getDbofClusterSize(), options.getDbofHiddenSize(),
         options.getDbofPoolingMethod(), options.getDbofActivation(),
         options.getVideoLevelClassifierModel(), options.getLstmCells(),
-        options.getLstmLayers(), options.getMaxFrames());
-    return new ModelFlags(options.getModel(), Readers.features(options),
+        options.getLstmLayers(), options.getMaxFrames(), options.getMoeGating(),
+        new ModelConfig.NetVlad(options.getNetvladClusterSize(),
+            options.getNetvladHiddenSize(), options.getNetvladAddBatchNorm(),
+            options.getGating()),
+        new ModelConfig.NeXtVlad(options.getNextvladClusterSize(),
+            options.getNextvladHiddenSize(), options.getNextvladExpansion(),
+            options.getNextvladGroups(), options.getNextvladDropout(),
+            options.getNextvladGatingReduction()),
+        features.sizes());
+    return new ModelFlags(options.getModel(), features,
         options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
   }
 

@@ -29,7 +29,8 @@ public interface TrainOptions extends ReaderOptions {
   void setTrainDir(String trainDir);
 
   @Description("The model: LogisticModel or MoeModel (video-level), FrameLevelLogisticModel, "
-      + "DbofModel or LstmModel (frame-level, with --frameFeatures).")
+      + "DbofModel, LstmModel, NetVladModel or NeXtVladModel (frame-level, with "
+      + "--frameFeatures).")
   @Default.String("LogisticModel")
   String getModel();
 
@@ -103,7 +104,8 @@ public interface TrainOptions extends ReaderOptions {
 
   void setClipGradientNorm(float clipGradientNorm);
 
-  @Description("Decay of batch norm's moving averages (DbofModel), in [0, 1): the starter's "
+  @Description("Decay of batch norm's moving averages (DbofModel, NetVladModel, "
+      + "NeXtVladModel, --moeGating), in [0, 1): the starter's "
       + "0.999, zero-debiased so that early exports are not skewed toward the initial values; "
       + "every checkpoint and export also re-estimates the statistics from the last batches.")
   @Default.Float(0.999f)
@@ -168,8 +170,8 @@ public interface TrainOptions extends ReaderOptions {
 
   void setDbofActivation(String dbofActivation);
 
-  @Description("DbofModel and LstmModel: the video-level model they end with, MoeModel or "
-      + "LogisticModel.")
+  @Description("The frame-level models but FrameLevelLogisticModel: the video-level model "
+      + "they end with, MoeModel or LogisticModel.")
   @Default.String("MoeModel")
   String getVideoLevelClassifierModel();
 
@@ -186,6 +188,77 @@ public interface TrainOptions extends ReaderOptions {
   int getLstmLayers();
 
   void setLstmLayers(int lstmLayers);
+
+  @Description("MoeModel (and the MoE classifier of the frame-level models): context-gate "
+      + "the probabilities, p · sigmoid(BN(p·W)), as the 2017 winner's gated MoE.")
+  @Default.Boolean(false)
+  boolean getMoeGating();
+
+  void setMoeGating(boolean moeGating);
+
+  @Description("NetVladModel: clusters K the frames are softly assigned to.")
+  @Default.Integer(64)
+  int getNetvladClusterSize();
+
+  void setNetvladClusterSize(int netvladClusterSize);
+
+  @Description("NetVladModel: width H of the hidden layer after the VLAD descriptor.")
+  @Default.Integer(1024)
+  int getNetvladHiddenSize();
+
+  void setNetvladHiddenSize(int netvladHiddenSize);
+
+  @Description("NetVladModel: batch norm on the frames, the cluster logits and the hidden "
+      + "layer (else biases).")
+  @Default.Boolean(true)
+  boolean getNetvladAddBatchNorm();
+
+  void setNetvladAddBatchNorm(boolean netvladAddBatchNorm);
+
+  @Description("NetVladModel: context gating on the hidden layer, x · sigmoid(W x + b) "
+      + "(batch norm in place of b with --netvladAddBatchNorm).")
+  @Default.Boolean(false)
+  boolean getGating();
+
+  void setGating(boolean gating);
+
+  @Description("NeXtVladModel: clusters K per group.")
+  @Default.Integer(64)
+  int getNextvladClusterSize();
+
+  void setNextvladClusterSize(int nextvladClusterSize);
+
+  @Description("NeXtVladModel: width H of the hidden layer after the VLAD descriptor.")
+  @Default.Integer(1024)
+  int getNextvladHiddenSize();
+
+  void setNextvladHiddenSize(int nextvladHiddenSize);
+
+  @Description("NeXtVladModel: the factor λ the frame features are expanded by.")
+  @Default.Integer(2)
+  int getNextvladExpansion();
+
+  void setNextvladExpansion(int nextvladExpansion);
+
+  @Description("NeXtVladModel: groups G the expanded features are split into; λ times the "
+      + "feature size must divide by it.")
+  @Default.Integer(8)
+  int getNextvladGroups();
+
+  void setNextvladGroups(int nextvladGroups);
+
+  @Description("NeXtVladModel: dropout rate on the VLAD descriptor in training, in [0, 1).")
+  @Default.Float(0.5f)
+  float getNextvladDropout();
+
+  void setNextvladDropout(float nextvladDropout);
+
+  @Description("NeXtVladModel: reduction r of the SE context gate on the hidden layer "
+      + "(H/r wide).")
+  @Default.Integer(8)
+  int getNextvladGatingReduction();
+
+  void setNextvladGatingReduction(int nextvladGatingReduction);
 
   @Description("One progress line and one TensorBoard point every this many steps.")
   @Default.Integer(10)

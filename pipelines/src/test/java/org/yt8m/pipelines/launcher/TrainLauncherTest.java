@@ -73,8 +73,9 @@ class TrainLauncherTest extends LauncherTestBase {
   @Test
   void anUnknownModelListsTheModels(@TempDir Path trainDir) {
     assertEquals(Yt8m.FAILED, run("train", "--trainDataPattern=" + data + "/train*",
-        "--trainDir=" + trainDir, "--model=NetVladModel"));
-    assertTrue(stderr().contains("unknown model NetVladModel; the models are LogisticModel"),
-        stderr());
+        "--trainDir=" + trainDir, "--model=TransformerModel"));
+    assertTrue(stderr().contains("unknown model TransformerModel; the models are "
+        + "LogisticModel"), stderr());
+    assertTrue(stderr().contains("NetVladModel, NeXtVladModel"), stderr());
   }
 }

@@ -4,20 +4,51 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.yt8m.model.nn.ModelConfig;
 
-/** Optimizer flags that would train nothing, or NaN, are refused before anything is written. */
+/**
+ * Optimizer flags that would train nothing, or NaN, are refused before anything is written;
+ * model flags reach the model's config.
+ */
 class TrainCommandTest {
   @TempDir
   Path dir;
+
+  @Test
+  void theClusterPoolingFlagsReachTheModelConfig() {
+    TrainOptions options = PipelineOptionsFactory.fromArgs("--trainDataPattern=" + dir
+        + "/train*.tfrecord", "--trainDir=" + dir.resolve("train"), "--model=NeXtVladModel",
+        "--frameFeatures", "--moeGating", "--netvladClusterSize=32",
+        "--netvladHiddenSize=256", "--netvladAddBatchNorm=false", "--gating",
+        "--nextvladClusterSize=16", "--nextvladHiddenSize=512", "--nextvladExpansion=3",
+        "--nextvladGroups=4", "--nextvladDropout=0.25", "--nextvladGatingReduction=4")
+        .as(TrainOptions.class);
+    ModelConfig config = TrainCommand.modelFlags(options).config();
+    assertTrue(config.moeGating());
+    assertEquals(new ModelConfig.NetVlad(32, 256, false, true), config.netVlad());
+    assertEquals(new ModelConfig.NeXtVlad(16, 512, 3, 4, 0.25f, 4), config.nextVlad());
+  }
+
+  @Test
+  void theClusterPoolingModelsDefaultToTheirAuthorsSizes() {
+    TrainOptions options = PipelineOptionsFactory.fromArgs("--trainDataPattern=x",
+        "--trainDir=y", "--model=NetVladModel", "--frameFeatures").as(TrainOptions.class);
+    ModelConfig config = TrainCommand.modelFlags(options).config();
+    assertFalse(config.moeGating());
+    assertEquals(ModelConfig.NetVlad.DEFAULTS, config.netVlad());
+    assertEquals(ModelConfig.NeXtVlad.DEFAULTS, config.nextVlad());
+  }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
