@@ -29,9 +29,12 @@ import org.yt8m.transforms.io.RegularFiles;
  * }</pre>
  *
  * <p>Input patterns are expanded with Beam's {@link FileSystems#match}, so {@code gs://} is
- * checked as local paths are. An output (a file or a directory) conflicts with an input file
- * when it is that file or a directory above it. Local paths are compared after resolving
- * symbolic links and {@code ..}, so another spelling of the same file is caught too.
+ * checked as local paths are; a local glob is also expanded by
+ * {@link RegularFiles#requireGlobMatchesRegular}, since Beam's match leaves out the FIFOs,
+ * devices and sockets it matches, which must be named rather than skipped. An output (a file
+ * or a directory) conflicts with an input file when it is that file or a directory above it.
+ * Local paths are compared after resolving symbolic links and {@code ..}, so another spelling
+ * of the same file is caught too.
  */
 public final class JobPaths {
   private record Flag(String name, String value, boolean directory) {
@@ -99,6 +102,7 @@ public final class JobPaths {
             output.directory())));
       }
       for (Flag input : inputs) {
+        requireRegularMatches(input);
         for (ResourceId file : matches(input.value())) {
           requireRegular(input, file);
           String inputPath = canonical(file);
@@ -128,6 +132,15 @@ public final class JobPaths {
     }
     files.sort(Comparator.comparing(ResourceId::toString)); // the first conflict is the same
     return files;
+  }
+
+  /** What Beam's match leaves out of a local glob: a FIFO, a device or a socket it matches. */
+  private static void requireRegularMatches(Flag input) throws IOException {
+    try {
+      RegularFiles.requireGlobMatchesRegular(input.value());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(input + ": " + e.getMessage(), e);
+    }
   }
 
   private static void requireRegular(Flag input, ResourceId file) throws IOException {

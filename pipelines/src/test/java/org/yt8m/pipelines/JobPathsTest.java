@@ -41,4 +41,34 @@ class JobPathsTest {
         .outputDirectory("trainDir", null)
         .check();
   }
+
+  @Test
+  void aGlobMatchingAFifoAmongTheShardsIsAnErrorNamingIt() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.write(data.resolve("train0000.tfrecord"), new byte[0]);
+    Path fifo = mkfifo(data.resolve("train0001.tfrecord"));
+    Files.write(data.resolve("train0002.tfrecord"), new byte[0]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JobPaths.of(OPTIONS).input("trainDataPattern", data + "/train*.tfrecord")
+            .check());
+    assertEquals("--trainDataPattern=" + data + "/train*.tfrecord: " + fifo + " is a FIFO "
+        + "(named pipe), not a regular file: only regular files can be read", e.getMessage());
+  }
+
+  @Test
+  void aGlobMatchingOnlyAFifoNamesItRatherThanMatchingNothing() throws Exception {
+    Path fifo = mkfifo(dir.resolve("validate0000.tfrecord"));
+    Files.write(dir.resolve("train0000.tfrecord"), new byte[0]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JobPaths.of(OPTIONS)
+            .input("inputDataPattern", dir + "/{validate,test}?00*.tfrecord").check());
+    assertEquals("--inputDataPattern=" + dir + "/{validate,test}?00*.tfrecord: " + fifo
+        + " is a FIFO (named pipe), not a regular file: only regular files can be read",
+        e.getMessage());
+  }
+
+  private static Path mkfifo(Path path) throws Exception {
+    assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
+    return path;
+  }
 }

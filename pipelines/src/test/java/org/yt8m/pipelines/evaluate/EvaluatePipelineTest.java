@@ -237,7 +237,18 @@ class EvaluatePipelineTest {
         "Num classes: 2 | mAP@100000: %.6f", (ap3 + 0) / 2)), text.toString(UTF_8));
 
     // An earlier video-level evaluation's report in the same place is not left beside these.
-    Files.writeString(dir.resolve("out/report.html"), "an earlier evaluation's report");
+    Path videoShard = Files.createDirectories(dir.resolve("video"))
+        .resolve("validate0000.tfrecord");
+    try (OutputStream out = Files.newOutputStream(videoShard)) {
+      new SyntheticShards("validate", 150, 2, false, 10, 330).writeShard(0,
+          SyntheticVideos.of(4, CLASSES, FeatureSpec.VIDEO_DEFAULT), out);
+    }
+    String videoId = read(dir.resolve("video"), "validate", CLASSES).get(0).id();
+    Path videoLevel = Files.write(dir.resolve("video.csv"), List.of(
+        "VideoId,LabelConfidencePairs", videoId + ",1 0.5"), UTF_8);
+    evaluate(text, "--evalDataPattern=" + videoShard, "--predictions=" + videoLevel,
+        "--numClasses=" + CLASSES);
+    assertTrue(Files.exists(dir.resolve("out/report.html")));
     evaluate(text, "--evalDataPattern=" + shard, "--predictions=" + submission,
         "--segmentLabels");
     try (var files = Files.list(dir.resolve("out"))) {

@@ -7,7 +7,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,11 +46,12 @@ import org.apache.beam.sdk.util.MimeTypes;
  *   <li>checks that every file of the set is staged with the size its writer reported (or, when
  *       the commit itself is retried, already in place with that size);
  *   <li>marks the manifest incomplete ({@code "complete": false}): from here readers refuse the
- *       set rather than read old and new files mixed;
+ *       set rather than read old and new files mixed. It lists in {@code replaces} the files
+ *       of the earlier set that the new one lacks (shards of another count): those the earlier
+ *       manifest listed, carried on by a commit rerun after a kill;
  *   <li>renames the staged files over their final names;
- *   <li>removes the files the set owns by name that it no longer has (shards of another count),
- *       when the directory held the set's manifest: proof that the files of those names are an
- *       earlier run's, not files of the same names that the set never wrote;
+ *   <li>removes the files {@code replaces} lists, and no other: a file of the set's names that
+ *       no manifest lists (a release shard in {@code generate}'s folder) is not the set's;
  *   <li>writes the manifest, listing every file with its size and CRC32C, complete: the set is
  *       committed;
  *   <li>removes the staging directories of this set, this run's and any a killed run left, and
@@ -108,8 +111,8 @@ public final class FileSet implements Serializable {
 
   /**
    * The names (a regular expression) of the files a set of this name may hold, whatever its
-   * size: an earlier set's files with such names that this one lacks are removed when it is
-   * committed, and readers refuse them.
+   * size: readers refuse such files that the manifest does not list. The commit removes only
+   * the earlier set's files that its manifest listed, never others of these names.
    */
   public FileSet withMembers(String regex) {
     checkArgument(!Pattern.compile(regex).matcher(manifest).matches(),
@@ -159,26 +162,23 @@ public final class FileSet implements Serializable {
     List<StagedFile> listed = inSetOrder(staged);
     Map<ResourceId, ResourceId> moves = requireStaged(listed);
     String manifestPath = path(manifest);
-    boolean earlierSet = metadata(resolve(manifest)).isPresent();
-    WriteFile.write(manifestPath, SetManifest.render(fields, listed, memberPattern, false));
+    List<String> replaced = replacedFiles();
+    WriteFile.write(manifestPath,
+        SetManifest.renderIncomplete(fields, listed, memberPattern, replaced));
     FileSystems.rename(List.copyOf(moves.keySet()), List.copyOf(moves.values()),
         StandardMoveOptions.IGNORE_MISSING_FILES);
-    List<ResourceId> strays = new ArrayList<>();
+    List<ResourceId> strays = replaced.stream().map(this::resolve).toList();
     List<ResourceId> temporaries = new ArrayList<>();
     Pattern members = Pattern.compile(memberPattern);
     for (MatchResult.Metadata file : list(directory + "*")) {
-      String fileName = file.resourceId().getFilename();
-      if (earlierSet && members.matcher(fileName).matches() && !files.contains(fileName)) {
-        strays.add(file.resourceId());
-      }
-      Matcher temporary = WRITE_FILE_TEMPORARY.matcher(fileName);
+      Matcher temporary = WRITE_FILE_TEMPORARY.matcher(file.resourceId().getFilename());
       if (temporary.matches() && (temporary.group(1).equals(manifest)
           || members.matcher(temporary.group(1)).matches())) {
         temporaries.add(file.resourceId());
       }
     }
     FileSystems.delete(strays, StandardMoveOptions.IGNORE_MISSING_FILES);
-    String text = SetManifest.render(fields, listed, memberPattern, true);
+    String text = SetManifest.render(fields, listed, memberPattern);
     WriteFile.write(manifestPath, text);
     FileSystems.delete(temporaries, StandardMoveOptions.IGNORE_MISSING_FILES);
     removeStagingDirectories();
@@ -199,6 +199,38 @@ public final class FileSet implements Serializable {
   }
 
   /**
+   * The files of the earlier set here that this one lacks: those its manifest lists as written
+   * (a complete manifest's files; an incomplete one's files that are in place as listed, and
+   * the files it was replacing). None without a manifest: a file of the set's names that no
+   * manifest lists may be anyone's, such as a release shard that {@code generate}'s names
+   * match, and is never removed.
+   */
+  private List<String> replacedFiles() throws IOException {
+    Optional<MatchResult.Metadata> found = metadata(resolve(manifest));
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    Optional<SetManifest> earlier;
+    try (InputStream in = Channels.newInputStream(FileSystems.open(
+        found.get().resourceId()))) {
+      earlier = SetManifest.parse(found.get().resourceId().toString(),
+          new String(in.readAllBytes(), UTF_8));
+    }
+    if (earlier.isEmpty()) {
+      return List.of();
+    }
+    Set<String> replaced = new LinkedHashSet<>(earlier.get().replaces());
+    for (StagedFile file : earlier.get().files()) {
+      if (!files.contains(file.name()) && (earlier.get().complete() || inPlace(file))) {
+        replaced.add(file.name());
+      }
+    }
+    replaced.removeAll(files);
+    replaced.removeIf(file -> file.isEmpty() || file.indexOf('/') >= 0 || file.equals(manifest));
+    return List.copyOf(replaced);
+  }
+
+  /**
    * The renames that put the staged files in place, after checking that each is staged as its
    * writer reported it or, for a retried commit, already in place as its writer wrote it.
    */
@@ -213,14 +245,18 @@ public final class FileSet implements Serializable {
             + "writer wrote %s", stagedId, stagedFile.get().sizeBytes(), file.bytes());
         moves.put(stagedId, resolve(file.name()));
       } else {
-        Optional<MatchResult.Metadata> placed = metadata(resolve(file.name()));
-        checkState(placed.isPresent() && placed.get().sizeBytes() == file.bytes()
-            && ManifestCheck.crc32c(placed.get().resourceId()).equals(file.crc32c()),
-            "%s is neither staged in %s nor in place as its writer wrote it (%s bytes, CRC32C "
-            + "%s)", file.name(), staging(), file.bytes(), file.crc32c());
+        checkState(inPlace(file), "%s is neither staged in %s nor in place as its writer wrote "
+            + "it (%s bytes, CRC32C %s)", file.name(), staging(), file.bytes(), file.crc32c());
       }
     }
     return moves;
+  }
+
+  /** Whether the file {@code file} names is in place with its size and CRC32C. */
+  private boolean inPlace(StagedFile file) throws IOException {
+    Optional<MatchResult.Metadata> placed = metadata(resolve(file.name()));
+    return placed.isPresent() && placed.get().sizeBytes() == file.bytes()
+        && ManifestCheck.crc32c(placed.get().resourceId()).equals(file.crc32c());
   }
 
   /**

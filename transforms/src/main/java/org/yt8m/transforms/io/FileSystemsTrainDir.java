@@ -28,7 +28,8 @@ import org.yt8m.model.train.TrainDir;
 /**
  * A training directory anywhere Beam's FileSystems reach ({@code gs://}, local paths), for the
  * trainer on a remote {@code --trainDir} and for workers that fetch an export. Whole-file
- * writes go to a temporary name and are renamed into place; on GCS, where a rename is a copy,
+ * writes ({@link WriteFile}) go to a temporary name ({@link TrainDir#temporaryName}, which
+ * {@link #deleteTemporaries} knows) and are renamed into place; on GCS, where a rename is a copy,
  * the object still appears whole, since objects are written atomically, and an uploaded file is
  * written as its final object directly.
  *
@@ -101,14 +102,8 @@ public final class FileSystemsTrainDir implements TrainDir {
 
   @Override
   public void writeString(String relative, String content) throws IOException {
-    int slash = relative.lastIndexOf('/');
-    ResourceId temp = file(relative.substring(0, slash + 1) + TrainDir.temporaryName());
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(temp,
-        MimeTypes.TEXT))) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
-    }
-    FileSystems.rename(List.of(temp), List.of(file(relative)),
-        StandardMoveOptions.IGNORE_MISSING_FILES);
+    WriteFile.write(file(relative).toString(), TrainDir.temporaryName(), MimeTypes.TEXT,
+        out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

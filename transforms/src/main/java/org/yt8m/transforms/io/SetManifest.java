@@ -15,23 +15,37 @@ import java.util.regex.Pattern;
  * then {@code files} (each file's {@code name}, {@code bytes} and {@code crc32c}),
  * {@code member_pattern} (the regular expression of the file names the set owns, so a reader can
  * tell a stray file of an earlier set from an unrelated one) and {@code complete}: false while a
- * commit moves files into place, which readers refuse.
+ * commit moves files into place, which readers refuse. An incomplete manifest also lists in
+ * {@code replaces} the files of the earlier set that the new one lacks, which the commit
+ * removes: a commit rerun after a kill still knows which files of those names are the set's.
  */
 public record SetManifest(String path, List<StagedFile> files, Pattern members,
-    boolean complete) {
+    boolean complete, List<String> replaces) {
   static final String FILES = "files";
   static final String MEMBER_PATTERN = "member_pattern";
   static final String COMPLETE = "complete";
+  static final String REPLACES = "replaces";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public SetManifest {
     files = List.copyOf(files);
+    replaces = List.copyOf(replaces);
   }
 
-  /** The manifest's JSON text: {@code fields}, then the set's keys. */
-  static String render(ObjectNode fields, List<StagedFile> files, String memberPattern,
-      boolean complete) {
+  /** The manifest's JSON text, complete: {@code fields}, then the set's keys. */
+  static String render(ObjectNode fields, List<StagedFile> files, String memberPattern) {
+    return render(fields, files, memberPattern, true, List.of());
+  }
+
+  /** The JSON text of a manifest marked incomplete, that replaces the files {@code replaces}. */
+  static String renderIncomplete(ObjectNode fields, List<StagedFile> files, String memberPattern,
+      List<String> replaces) {
+    return render(fields, files, memberPattern, false, replaces);
+  }
+
+  private static String render(ObjectNode fields, List<StagedFile> files, String memberPattern,
+      boolean complete, List<String> replaces) {
     ObjectNode json = fields.deepCopy();
     ArrayNode list = json.putArray(FILES);
     for (StagedFile file : files) {
@@ -40,6 +54,9 @@ public record SetManifest(String path, List<StagedFile> files, Pattern members,
     }
     json.put(MEMBER_PATTERN, memberPattern);
     json.put(COMPLETE, complete);
+    if (!complete) {
+      replaces.forEach(json.putArray(REPLACES)::add);
+    }
     return WriteFile.json(json);
   }
 
@@ -67,8 +84,15 @@ public record SetManifest(String path, List<StagedFile> files, Pattern members,
       files.add(new StagedFile(file.get("name").asText(), file.get("bytes").asLong(),
           file.get("crc32c").asText()));
     }
+    List<String> replaces = new ArrayList<>();
+    for (JsonNode name : json.path(REPLACES)) {
+      if (!name.isTextual()) {
+        throw new IOException(path + ": a name in " + REPLACES + " that is not text: " + name);
+      }
+      replaces.add(name.asText());
+    }
     return Optional.of(new SetManifest(path, files, Pattern.compile(
-        json.get(MEMBER_PATTERN).asText()), json.get(COMPLETE).asBoolean()));
+        json.get(MEMBER_PATTERN).asText()), json.get(COMPLETE).asBoolean(), replaces));
   }
 
   /** The entry of the file named {@code name}, if the set has it. */

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -109,16 +110,42 @@ public final class WriteFile<T> extends PTransform<PCollection<T>, PCollection<S
    */
   public static void write(String path, String mimeType, Body body) throws IOException {
     ResourceId target = FileSystems.matchNewResource(path, false);
-    ResourceId temporary = target.getCurrentDirectory().resolve(
-        "." + target.getFilename() + "." + UUID.randomUUID() + ".tmp",
-        org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(temporary, mimeType))) {
-      body.writeTo(out);
-    } catch (IOException e) { // "No space left on device" says nothing of where
-      throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
+    write(path, "." + target.getFilename() + "." + UUID.randomUUID() + ".tmp", mimeType, body);
+  }
+
+  /**
+   * As {@link #write(String, String, Body)}, through the temporary file {@code temporaryName}
+   * in {@code path}'s directory: for a directory whose sweep of killed writes knows its own
+   * names. When the body or the rename fails, the temporary is deleted (as far as it can be)
+   * and the error, naming {@code path}, is thrown; a temporary that is gone when it is to be
+   * renamed (another process swept it) is such an error, not a write.
+   */
+  public static void write(String path, String temporaryName, String mimeType, Body body)
+      throws IOException {
+    ResourceId target = FileSystems.matchNewResource(path, false);
+    ResourceId temporary = target.getCurrentDirectory().resolve(temporaryName,
+        StandardResolveOptions.RESOLVE_FILE);
+    try {
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(temporary,
+          mimeType))) {
+        body.writeTo(out);
+      } catch (IOException e) { // "No space left on device" says nothing of where
+        throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
+      }
+      try {
+        FileSystems.rename(List.of(temporary), List.of(target));
+      } catch (IOException e) {
+        throw new IOException("cannot write " + path + ": renaming its temporary " + temporary
+            + " into place failed (" + e + ")", e);
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        FileSystems.delete(List.of(temporary), StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException | RuntimeException notDeleted) {
+        e.addSuppressed(notDeleted);
+      }
+      throw e;
     }
-    FileSystems.rename(List.of(temporary), List.of(target),
-        StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
   /** What a file holds, written to a stream that the caller closes. */

@@ -108,13 +108,41 @@ class FileSetTest {
   }
 
   @Test
-  void filesOfTheSetsNamesAreRemovedOnlyWhereItsManifestWas() throws Exception {
+  void filesOfTheSetsNamesAreRemovedOnlyWhereItsManifestListedThem() throws Exception {
     Files.writeString(dir.resolve("part-5.txt"), "someone else's, of the same name");
     commitNew(1, "first");
     assertTrue(Files.exists(dir.resolve("part-5.txt")), "no manifest: not the set's file");
-    Files.writeString(dir.resolve("part-6.txt"), "a stray");
+    Files.writeString(dir.resolve("part-6.txt"), "not the set's either");
     commitNew(2, "second");
-    assertEquals(List.of("part-0.txt", "part-1.txt", "parts.manifest.json"), listing());
+    assertEquals(List.of("part-0.txt", "part-1.txt", "part-5.txt", "part-6.txt",
+        "parts.manifest.json"), listing(), "the manifest listed neither");
+  }
+
+  @Test
+  void aSmallerSetRemovesItsStaleFilesButNotForeignFilesOfItsNames() throws Exception {
+    commitNew(4, "four");
+    Files.writeString(dir.resolve("part-7.txt"), "a release shard the user put here");
+    Files.writeString(dir.resolve("part-8.txt"), "another");
+
+    commitNew(2, "two");
+    assertEquals(List.of("part-0.txt", "part-1.txt", "part-7.txt", "part-8.txt",
+        "parts.manifest.json"), listing(), "part-2 and part-3 were the set's, the others not");
+  }
+
+  @Test
+  void aCommitRerunAfterAKillRemovesWhatTheKilledCommitWasReplacing() throws Exception {
+    commitNew(4, "four");
+    Files.writeString(dir.resolve("part-7.txt"), "a release shard the user put here");
+    FileSet next = set(2);
+    List<StagedFile> staged = stage(next, "next");
+    Files.writeString(dir.resolve("parts.manifest.json"), SetManifest.renderIncomplete(
+        FileSet.noFields(), staged, MEMBERS, List.of("part-2.txt", "part-3.txt")));
+    // killed after the commit's step 2: the complete manifest of four is gone
+
+    next.commit(staged, FileSet.noFields());
+    assertEquals(List.of("part-0.txt", "part-1.txt", "part-7.txt", "parts.manifest.json"),
+        listing());
+    assertEquals("next 0", read("part-0.txt"));
   }
 
   @Test
@@ -135,8 +163,8 @@ class FileSetTest {
 
     FileSet next = set(2);
     List<StagedFile> staged = stage(next, "next");
-    Files.writeString(dir.resolve("parts.manifest.json"), SetManifest.render(
-        FileSet.noFields(), staged, MEMBERS, false)); // killed after the commit's step 2
+    Files.writeString(dir.resolve("parts.manifest.json"), SetManifest.renderIncomplete(
+        FileSet.noFields(), staged, MEMBERS, List.of())); // killed after the commit's step 2
     assertRefused("which says it is incomplete");
     next.commit(staged, FileSet.noFields());
     assertEquals(2, readableFiles(2).size(), "the next commit makes it whole");

@@ -59,6 +59,23 @@ class RegularFilesTest {
         + "be read", Throwables.getRootCause(e).getMessage());
   }
 
+  @Test
+  void aGlobNamesEveryFifoItMatchesWhereBeamsMatchSkipsThem() throws Exception {
+    Path day = Files.createDirectories(dir.resolve("2024/day1"));
+    ShardFiles.write(day.resolve("train0000.tfrecord"), List.of());
+    Path fifo = mkfifo(day.resolve("train0001.tfrecord"));
+    Path other = mkfifo(dir.resolve("2024/train0002.tfrecord"));
+    String glob = "file://" + dir + "/**/train*.tfrecord";
+    assertEquals(1, FileSystems.match(glob).metadata().size(), "Beam's match skips both");
+
+    IOException e = assertThrows(IOException.class,
+        () -> RegularFiles.requireGlobMatchesRegular(glob));
+    assertEquals(fifo + " is a FIFO (named pipe); " + other + " is a FIFO (named pipe): not "
+        + "regular files: only regular files can be read", e.getMessage());
+    RegularFiles.requireGlobMatchesRegular(day + "/train000[0]*");
+    RegularFiles.requireGlobMatchesRegular(day.resolve("train0000.tfrecord").toString());
+  }
+
   static Path mkfifo(Path path) throws Exception {
     assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
     return path;
