@@ -2,7 +2,6 @@ package org.yt8m.model.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -39,33 +38,15 @@ final class NeXtVladModel implements VideoModel {
   @Override
   public Operand<TFloat32> probabilities(Ops tf, Parameters parameters, ModelInput input) {
     long n = input.featureSize();
-    List<Long> features = VladPooling.features(featureSizes, n);
     long h = config.hiddenSize();
     boolean training = input.training();
-    Operand<TInt32> length = VladPooling.length(tf, input.features());
-    Operand<TFloat32> mask = tf.reshape(Layers.frameMask(tf, input.features(),
-        input.numFrames()), tf.constant(new long[] {-1}));
-
-    Operand<TFloat32> frames = tf.reshape(input.features(), tf.constant(new long[] {-1, n}));
-    List<Operand<TFloat32>> descriptors = new ArrayList<>();
-    long vladSize = 0;
-    long offset = 0;
-    for (int i = 0; i < features.size(); i++) {
-      long width = features.get(i);
-      long g = VladPooling.forFeature(config.groups(), i);
-      long k = VladPooling.forFeature(config.clusterSize(), i);
-      long expanded = config.expansion() * width;
-      checkArgument(expanded % g == 0, "nextvladExpansion × the size of feature %s (%s) must "
-          + "divide by its groups (%s)", i, expanded, g);
-      Operand<TFloat32> columns = features.size() == 1 ? frames
-          : VladPooling.columns(tf, frames, offset, width);
-      descriptors.add(vlad(tf, parameters, "feature" + i + "_", columns, width, g, k, length,
-          mask, training));
-      vladSize += expanded / g * k;
-      offset += width;
-    }
-    Operand<TFloat32> vlad = descriptors.size() == 1 ? descriptors.get(0)
-        : tf.concat(descriptors, tf.constant(1));
+    VladPooling.Frames frames = VladPooling.Frames.of(tf, input);
+    Operand<TFloat32> vlad = VladPooling.perFeature(tf,
+        VladPooling.features(featureSizes, n), frames.rows(),
+        (i, columns, width) -> vlad(tf, parameters, "feature" + i + "_",
+            frames.withRows(columns), width, VladPooling.forFeature(config.groups(), i),
+            VladPooling.forFeature(config.clusterSize(), i), training));
+    long vladSize = vlad.shape().get(1);
     vlad = Layers.dropout(tf, parameters, vlad, config.dropout(), training);
 
     Operand<TFloat32> hidden = tf.linalg.matMul(vlad, parameters.trainable("hidden1_weights",
@@ -87,11 +68,15 @@ final class NeXtVladModel implements VideoModel {
    * {@code [B·T, n]}.
    */
   private Operand<TFloat32> vlad(Ops tf, Parameters parameters, String name,
-      Operand<TFloat32> frames, long n, long g, long k, Operand<TInt32> length,
-      Operand<TFloat32> mask, boolean training) {
+      VladPooling.Frames frames, long n, long g, long k, boolean training) {
     long expanded = config.expansion() * n;
+    checkArgument(expanded % g == 0, "nextvladExpansion × the width of %s (%s) must divide by "
+        + "its groups (%s)", name.substring(0, name.length() - 1), expanded, g);
     long groupSize = expanded / g;
-    Operand<TFloat32> wide = linear(tf, parameters, name + "expansion", frames, n, expanded);
+    Operand<TFloat32> mask = frames.mask();
+    Operand<TInt32> length = frames.length();
+    Operand<TFloat32> wide = linear(tf, parameters, name + "expansion", frames.rows(), n,
+        expanded);
     Operand<TFloat32> attention = tf.math.mul(
         tf.math.sigmoid(linear(tf, parameters, name + "attention", wide, expanded, g)),
         tf.expandDims(mask, tf.constant(1)));

@@ -1,6 +1,5 @@
 package org.yt8m.model.nn;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -36,33 +35,18 @@ final class NetVladModel implements VideoModel {
   @Override
   public Operand<TFloat32> probabilities(Ops tf, Parameters parameters, ModelInput input) {
     long n = input.featureSize();
-    List<Long> features = VladPooling.features(featureSizes, n);
     long h = config.hiddenSize();
     boolean batchNorm = config.addBatchNorm();
     boolean training = input.training();
-    Operand<TInt32> length = VladPooling.length(tf, input.features());
-    Operand<TFloat32> mask = tf.reshape(Layers.frameMask(tf, input.features(),
-        input.numFrames()), tf.constant(new long[] {-1}));
-
-    Operand<TFloat32> frames = tf.reshape(input.features(), tf.constant(new long[] {-1, n}));
-    if (batchNorm) {
-      frames = Layers.batchNorm(tf, parameters, "input_bn", frames, n, training, mask);
-    }
-    List<Operand<TFloat32>> descriptors = new ArrayList<>();
-    long vladSize = 0;
-    long offset = 0;
-    for (int i = 0; i < features.size(); i++) {
-      long width = features.get(i);
-      long k = VladPooling.forFeature(config.clusterSize(), i);
-      Operand<TFloat32> columns = features.size() == 1 ? frames
-          : VladPooling.columns(tf, frames, offset, width);
-      descriptors.add(vlad(tf, parameters, "feature" + i + "_", columns, width, k, length,
-          mask, training));
-      vladSize += width * k;
-      offset += width;
-    }
-    Operand<TFloat32> vlad = descriptors.size() == 1 ? descriptors.get(0)
-        : tf.concat(descriptors, tf.constant(1));
+    VladPooling.Frames raw = VladPooling.Frames.of(tf, input);
+    VladPooling.Frames frames = batchNorm ? raw.withRows(Layers.batchNorm(tf, parameters,
+        "input_bn", raw.rows(), n, training, raw.mask())) : raw;
+    Operand<TFloat32> vlad = VladPooling.perFeature(tf,
+        VladPooling.features(featureSizes, n), frames.rows(),
+        (i, columns, width) -> vlad(tf, parameters, "feature" + i + "_",
+            frames.withRows(columns), width, VladPooling.forFeature(config.clusterSize(), i),
+            training));
+    long vladSize = vlad.shape().get(1);
 
     Operand<TFloat32> hidden = tf.linalg.matMul(vlad, parameters.trainable("hidden1_weights",
         Shape.of(vladSize, h), Parameters.Init.normal(
@@ -80,10 +64,11 @@ final class NetVladModel implements VideoModel {
 
   /** One feature's L2-normalised VLAD {@code [B, n·k]} of its frames {@code [B·T, n]}. */
   private Operand<TFloat32> vlad(Ops tf, Parameters parameters, String name,
-      Operand<TFloat32> frames, long n, long k, Operand<TInt32> length, Operand<TFloat32> mask,
-      boolean training) {
+      VladPooling.Frames frames, long n, long k, boolean training) {
     Parameters.Init init = Parameters.Init.normal((float) (1 / Math.sqrt(n)));
-    Operand<TFloat32> logits = tf.linalg.matMul(frames, parameters.trainable(
+    Operand<TFloat32> mask = frames.mask();
+    Operand<TInt32> length = frames.length();
+    Operand<TFloat32> logits = tf.linalg.matMul(frames.rows(), parameters.trainable(
         name + "cluster_weights", Shape.of(n, k), init, 0f));
     logits = config.addBatchNorm()
         ? Layers.batchNorm(tf, parameters, name + "cluster_bn", logits, k, training, mask)
@@ -92,7 +77,7 @@ final class NetVladModel implements VideoModel {
     Operand<TFloat32> assignment = tf.math.mul(tf.nn.softmax(logits),
         tf.expandDims(mask, tf.constant(1)));
     return Layers.l2Normalize(tf, VladPooling.residuals(tf,
-        VladPooling.perVideo(tf, frames, length, 1, n),
+        VladPooling.perVideo(tf, frames.rows(), length, 1, n),
         VladPooling.perVideo(tf, assignment, length, 1, k),
         parameters.trainable(name + "cluster_centers", Shape.of(n, k), init, 0f), n, k));
   }

@@ -1,7 +1,9 @@
 package org.yt8m.model.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -20,6 +22,55 @@ import org.tensorflow.types.TInt32;
  */
 final class VladPooling {
   private VladPooling() {}
+
+  /**
+   * A frame-level batch flattened for pooling: {@code rows [B·T, N]}, {@code mask [B·T]} (1 for
+   * a video's real frames, 0 for padding) and {@code length}, the padded T.
+   */
+  record Frames(Operand<TFloat32> rows, Operand<TFloat32> mask, Operand<TInt32> length) {
+    static Frames of(Ops tf, ModelInput input) {
+      return new Frames(
+          tf.reshape(input.features(), tf.constant(new long[] {-1, input.featureSize()})),
+          tf.reshape(Layers.frameMask(tf, input.features(), input.numFrames()),
+              tf.constant(new long[] {-1})),
+          tf.gather(tf.shape(input.features()), tf.constant(1), tf.constant(0)));
+    }
+
+    Frames withRows(Operand<TFloat32> newRows) {
+      return new Frames(newRows, mask, length);
+    }
+  }
+
+  /** What a model pools one feature's frames into. */
+  @FunctionalInterface
+  interface FeatureDescriptor {
+    /**
+     * {@code [B, width']} for feature {@code index}, whose frames are {@code columns [B·T,
+     * width]}.
+     */
+    Operand<TFloat32> of(int index, Operand<TFloat32> columns, long width);
+  }
+
+  /**
+   * Each feature's descriptor of its columns of {@code rows} (rgb and audio pooled apart, as
+   * the authors' code does), concatenated: {@code [B, Σ width']}, whose width is static.
+   */
+  static Operand<TFloat32> perFeature(Ops tf, List<Long> features, Operand<TFloat32> rows,
+      FeatureDescriptor descriptor) {
+    List<Operand<TFloat32>> descriptors = new ArrayList<>();
+    long offset = 0;
+    for (int i = 0; i < features.size(); i++) {
+      long width = features.get(i);
+      descriptors.add(descriptor.of(i, features.size() == 1 ? rows
+          : columns(tf, rows, offset, width), width));
+      offset += width;
+    }
+    Operand<TFloat32> all = descriptors.size() == 1 ? descriptors.get(0)
+        : tf.concat(descriptors, tf.constant(1));
+    checkState(all.shape().numDimensions() == 2 && all.shape().get(1) > 0,
+        "the pooled width must be static, got %s", all.shape());
+    return all;
+  }
 
   /**
    * {@code [B, D·K]} (D-major, as the authors' code flattens it): {@code Σ_m a_mk (x_md −
@@ -69,13 +120,8 @@ final class VladPooling {
    * Columns {@code [offset, offset + width)} of {@code rows [R, N]} (int32 bounds: Slice's C++
    * gradient subtracts them from an int32 shape).
    */
-  static Operand<TFloat32> columns(Ops tf, Operand<TFloat32> rows, long offset, long width) {
+  private static Operand<TFloat32> columns(Ops tf, Operand<TFloat32> rows, long offset, long width) {
     return tf.slice(rows, tf.constant(new int[] {0, Math.toIntExact(offset)}),
         tf.constant(new int[] {-1, Math.toIntExact(width)}));
-  }
-
-  /** {@code T}, the padded length of {@code frames [B, T, F]}. */
-  static Operand<TInt32> length(Ops tf, Operand<TFloat32> frames) {
-    return tf.gather(tf.shape(frames), tf.constant(1), tf.constant(0));
   }
 }
