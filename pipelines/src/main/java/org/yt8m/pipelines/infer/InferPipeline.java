@@ -8,11 +8,11 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.yt8m.model.record.FrameRecord;
-import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelReaders;
+import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.infer.ClassIdsFile;
 import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.infer.ScoreVideos;
@@ -88,14 +88,13 @@ public final class InferPipeline {
               .withMaxPerClass(options.getSegmentMaxPred())
               .withNumShards(options.getNumShards()));
     } else {
-      ReadResult<? extends Yt8mRecord> records = flags.frameFeatures()
-          ? pipeline.apply("ReadFrames", ModelReaders.frames(options, pattern, flags)
-              .withUnknownLabelsIgnored())
-          : pipeline.apply("ReadVideos", ModelReaders.videos(options, pattern, flags)
-              .withUnknownLabelsIgnored());
-      records.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
-      records.records()
-          .apply("Score", score)
+      ReadResult<VideoPredictions> scored = flags.frameFeatures()
+          ? pipeline.apply("ReadAndScoreFrames", ModelReaders.frames(options, pattern, flags)
+              .withUnknownLabelsIgnored().through(score.inRead()))
+          : pipeline.apply("ReadAndScoreVideos", ModelReaders.videos(options, pattern, flags)
+              .withUnknownLabelsIgnored().through(score.inRead()));
+      scored.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+      scored.records()
           .apply("WritePredictions", WritePredictionsCsv.to(options.getOutputFile())
               .withNumShards(options.getNumShards()));
     }

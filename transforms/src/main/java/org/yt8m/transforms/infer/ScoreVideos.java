@@ -19,6 +19,7 @@ import org.yt8m.transforms.coders.FrameRecordCoder;
 import org.yt8m.transforms.coders.VideoRecordCoder;
 import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.eval.VideoPredictionsCoder;
+import org.yt8m.transforms.io.ShardOutput;
 
 /**
  * Scores records with an exported model: each video's {@code topK} best classes and their
@@ -31,10 +32,14 @@ import org.yt8m.transforms.eval.VideoPredictionsCoder;
  *
  * <p>Records are batched within a bundle, without a shuffle: {@code batchSize} per model run,
  * the rest of a bundle scored when it finishes. The model is loaded once per worker JVM and
- * shared by its threads, at most {@code maxInFlightBatches} runs at once. Metrics (namespace
- * {@code ScoreVideos}): counters {@code videos_scored} and {@code batches_scored};
- * distributions {@code batch_size}, {@code batch_latency_ms} (building the tensors, waiting for
- * a run slot, running, copying the top-k out) and {@code model_load_ms} (one value per load).
+ * shared by its threads, at most {@code maxInFlightBatches} runs at once; its metrics are
+ * {@link BatchScorer}'s. Where the records come straight from a read, {@link #inRead} scores
+ * them inside it instead:
+ *
+ * <pre>{@code
+ * ReadResult<VideoPredictions> predictions = pipeline.apply("ReadAndScore",
+ *     Yt8mIO.readVideos(pattern).through(ScoreVideos.with(model).inRead()));
+ * }</pre>
  */
 public final class ScoreVideos
     extends PTransform<PCollection<? extends Yt8mRecord>, PCollection<VideoPredictions>> {
@@ -93,13 +98,36 @@ public final class ScoreVideos
   }
 
   /**
+   * This scoring, done inside a read of the model's record level ({@code Yt8mIO.Read#through}):
+   * for a pipeline that scores what it reads, so that no decoded record becomes an element.
+   */
+  public ShardOutput<Yt8mRecord, VideoPredictions> inRead() {
+    checkSettings(false);
+    return new ScoredShards(scorer(false), batchSize);
+  }
+
+  /**
    * The checked scoring step, its predictions (with their coder) under
    * {@link ScoreBatchesFn#PREDICTIONS} and, {@code withLoss}, each batch's summed label loss
    * under {@link ScoreBatchesFn#LOSS_SUMS}.
    */
   PCollectionTuple scoreBatches(PCollection<? extends Yt8mRecord> input, boolean withLoss) {
+    checkLevel(input.getCoder(), model.flags());
+    checkSettings(withLoss);
+    PCollectionTuple results = input.apply("ScoreBatches", ParDo.of(new ScoreBatchesFn(
+        scorer(withLoss), batchSize))
+        .withOutputTags(ScoreBatchesFn.PREDICTIONS, TupleTagList.of(ScoreBatchesFn.LOSS_SUMS)));
+    results.get(ScoreBatchesFn.PREDICTIONS).setCoder(VideoPredictionsCoder.of());
+    results.get(ScoreBatchesFn.LOSS_SUMS).setCoder(DoubleCoder.of());
+    return results;
+  }
+
+  private BatchScorer scorer(boolean withLoss) {
+    return new BatchScorer(model, topK, maxInFlightBatches, classes, withLoss);
+  }
+
+  private void checkSettings(boolean withLoss) {
     ModelFlags flags = model.flags();
-    checkLevel(input.getCoder(), flags);
     int scored = classes == null ? flags.numClasses() : classes.length;
     checkArgument(batchSize > 0, "batchSize must be positive, got %s", batchSize);
     checkArgument(maxInFlightBatches > 0, "maxInFlightBatches must be positive, got %s",
@@ -114,12 +142,6 @@ public final class ScoreVideos
           : "none", classes.length > 0 ? classes[classes.length - 1] : "none");
     }
     checkArgument(!withLoss || classes == null, "the loss is over all classes");
-    PCollectionTuple results = input.apply("ScoreBatches", ParDo.of(new ScoreBatchesFn(model,
-        batchSize, topK, maxInFlightBatches, classes, withLoss))
-        .withOutputTags(ScoreBatchesFn.PREDICTIONS, TupleTagList.of(ScoreBatchesFn.LOSS_SUMS)));
-    results.get(ScoreBatchesFn.PREDICTIONS).setCoder(VideoPredictionsCoder.of());
-    results.get(ScoreBatchesFn.LOSS_SUMS).setCoder(DoubleCoder.of());
-    return results;
   }
 
   /** A frame-level model needs frame-level records and a video-level one video-level ones. */

@@ -39,7 +39,7 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
   private final int numClasses;
   private final int maxFrames;
   private final boolean ignoreUnknownLabels;
-  private final ShardOutput<T, OutputT> output;
+  private final ShardOutput<? super T, OutputT> output;
   private final TupleTag<OutputT> recordsTag;
   private final TupleTag<DeadLetter> deadLettersTag;
 
@@ -52,7 +52,7 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
   private transient boolean unknownLabelsLogged;
 
   DecodeShardFn(RecordFormat<T> format, FeatureSpec features, int numClasses, int maxFrames,
-      boolean ignoreUnknownLabels, ShardOutput<T, OutputT> output,
+      boolean ignoreUnknownLabels, ShardOutput<? super T, OutputT> output,
       TupleTag<OutputT> recordsTag, TupleTag<DeadLetter> deadLettersTag) {
     this.format = format;
     this.features = features;
@@ -74,6 +74,11 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
     }
   }
 
+  @Teardown
+  public void teardown() {
+    output.teardown();
+  }
+
   @ProcessElement
   public void process(@Element FileIO.ReadableFile shard, MultiOutputReceiver out)
       throws Exception {
@@ -81,7 +86,7 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
     RegularFiles.require(shard.getMetadata().resourceId());
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
-    ShardOutput.Sink<T> records = output.open(out.get(recordsTag));
+    ShardOutput.Sink<? super T> records = output.open(out.get(recordsTag));
     OutputReceiver<DeadLetter> deadLetters = out.get(deadLettersTag);
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {

@@ -149,6 +149,17 @@ public final class FileSet implements Serializable {
     return new StagedFile(file, bytes[0], crc[0]);
   }
 
+  /**
+   * A new path for an intermediate file of this run's writers (a sorted run of lines), in the
+   * run's staging directory under a name no file of the set has ({@code PREFIX-UUID}): the
+   * commit removes it with the directory, and so does the next commit after a kill.
+   */
+  public String scratchPath(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID();
+    checkArgument(!files.contains(name), "%s is a file of %s", name, this.name);
+    return staging().resolve(name, StandardResolveOptions.RESOLVE_FILE).toString();
+  }
+
   /** Stages a text file: {@link #stage} of {@code text}'s UTF-8 bytes. */
   public StagedFile stage(String file, String text) throws IOException {
     return stage(file, MimeTypes.TEXT, out -> out.write(text.getBytes(UTF_8)));

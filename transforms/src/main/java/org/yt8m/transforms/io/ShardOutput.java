@@ -10,33 +10,41 @@ import org.yt8m.model.record.Yt8mRecord;
 
 /**
  * What a read outputs of one shard's valid records: each record ({@link #records}), what a
- * function keeps of each ({@link #mapped}), or one accumulator of them all
- * ({@link #accumulated}). The last two do inside the read what the next step would do, so that
- * whole decoded records never leave it: a runner that holds a step's output until the step's
- * bundle ends (the DirectRunner) would otherwise hold a whole shard's records, or all of them.
+ * function keeps of each ({@link #mapped}), one accumulator of them all ({@link #accumulated}),
+ * or what a subclass makes of them ({@link Yt8mIO.Read#through}: scores, for inference). All
+ * but the first do inside the read what the next step would do, so that whole decoded records
+ * never leave it: a runner that holds a step's output until the step's bundle ends and runs the
+ * reads ahead of slower steps (the DirectRunner) would otherwise hold a whole shard's records,
+ * or all of them.
+ *
+ * <p>Each copy of the read's DoFn (one per thread that runs it) has its own instance:
+ * {@link #open} is called once per shard, {@link #teardown} once when the copy is discarded.
  */
-abstract class ShardOutput<T extends Yt8mRecord, OutputT> implements Serializable {
+public abstract class ShardOutput<T extends Yt8mRecord, OutputT> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Coder<OutputT> coder;
 
-  private ShardOutput(Coder<OutputT> coder) {
+  protected ShardOutput(Coder<OutputT> coder) {
     this.coder = coder;
   }
 
   /** The coder of the output. */
-  final Coder<OutputT> coder() {
+  public final Coder<OutputT> coder() {
     return coder;
   }
 
   /** Where one shard's records go, given the receiver of the read's output. */
-  abstract Sink<T> open(OutputReceiver<OutputT> out);
+  public abstract Sink<T> open(OutputReceiver<OutputT> out) throws Exception;
+
+  /** Releases what {@link #open} acquired for this copy of the read (default: nothing). */
+  public void teardown() {}
 
   /** Takes a shard's valid records in order, then is closed once after the last. */
-  interface Sink<T> {
+  public interface Sink<T> {
     void add(T record) throws Exception;
 
-    void close();
+    void close() throws Exception;
   }
 
   /** Each record as it is. */
@@ -45,7 +53,7 @@ abstract class ShardOutput<T extends Yt8mRecord, OutputT> implements Serializabl
       private static final long serialVersionUID = 1L;
 
       @Override
-      Sink<T> open(OutputReceiver<T> out) {
+      public Sink<T> open(OutputReceiver<T> out) {
         return new Sink<>() {
           @Override
           public void add(T record) {
@@ -66,7 +74,7 @@ abstract class ShardOutput<T extends Yt8mRecord, OutputT> implements Serializabl
       private static final long serialVersionUID = 1L;
 
       @Override
-      Sink<T> open(OutputReceiver<OutputT> out) {
+      public Sink<T> open(OutputReceiver<OutputT> out) {
         return new Sink<>() {
           @Override
           public void add(T record) throws Exception {
@@ -87,7 +95,7 @@ abstract class ShardOutput<T extends Yt8mRecord, OutputT> implements Serializabl
       private static final long serialVersionUID = 1L;
 
       @Override
-      Sink<T> open(OutputReceiver<A> out) {
+      public Sink<T> open(OutputReceiver<A> out) {
         A accumulator = empty.get();
         return new Sink<>() {
           @Override

@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -30,6 +31,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableComparator;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -49,12 +52,19 @@ import org.jspecify.annotations.Nullable;
  * written last. What an earlier run wrote for the name {@code out.csv} and this run does not
  * write is removed at the commit: the shards of another count, or the one file.
  *
- * <p>A file is sorted in the memory of the worker that writes it: one file of the 2018 test
- * set's predictions (700k lines, about 200 MB) fits a default worker; beyond that, shard.
- * Lines are spread over shards by their hash. Counter {@code lines_written}.
+ * <p>A file of any size is sorted in bounded memory, as an external sort: each bundle's lines
+ * (at most {@value #MAX_BUFFERED_CHARS} characters at a time) are sorted and written as a run
+ * into the set's staging directory ({@link LineRuns}); only the runs' paths are grouped by file,
+ * and each file's writer merges its runs. So neither a worker nor the DirectRunner, which
+ * groups in memory and copies a key's values each time a bundle adds to it, ever holds the
+ * lines of a file, and on Dataflow the shuffle carries paths, not lines. The runs go with the
+ * staging directory at the commit. Lines are spread over shards by their hash. Counter
+ * {@code lines_written}.
  */
 public final class WriteSortedLines extends PTransform<PCollection<String>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
+  /** A run is written when a writer holds this many characters of lines, or its bundle ends. */
+  static final long MAX_BUFFERED_CHARS = 16L << 20;
 
   private final String path;
   private final String header;
@@ -113,20 +123,24 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     checkArgument(path != null && !path.isEmpty(), "no output path given");
     checkArgument(header != null, "no header given: call withHeader()");
     checkArgument(numShards >= 0, "numShards must not be negative, got %s", numShards);
+    checkArgument(lines.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
+        "lines must be in the global window, got %s",
+        lines.getWindowingStrategy().getWindowFn());
     KvCoder<Integer, @Nullable String> coder = KvCoder.of(VarIntCoder.of(),
         NullableCoder.of(StringUtf8Coder.of()));
-    PCollection<KV<Integer, @Nullable String>> keyed = lines
-        .apply("KeyByFile", ParDo.of(new KeyByFileFn(Math.max(numShards, 1))))
+    FileSet set = fileSet();
+    TotalOrder total = new TotalOrder(order);
+    PCollection<KV<Integer, @Nullable String>> runs = lines
+        .apply("SortRuns", ParDo.of(new SortRunsFn(set, Math.max(numShards, 1), total)))
         .setCoder(coder);
     PCollection<KV<Integer, @Nullable String>> everyFile = lines.getPipeline()
         .apply("EveryFile", Create.of(IntStream.range(0, Math.max(numShards, 1))
             .mapToObj(file -> KV.<Integer, @Nullable String>of(file, null)).toList())
             .withCoder(coder));
-    FileSet set = fileSet();
-    return PCollectionList.of(keyed).and(everyFile)
-        .apply("AllLines", Flatten.pCollections())
+    return PCollectionList.of(runs).and(everyFile)
+        .apply("AllRuns", Flatten.pCollections())
         .apply("GroupByFile", GroupByKey.create())
-        .apply("StageFiles", ParDo.of(new StageFileFn(set, header, order)))
+        .apply("MergeRuns", ParDo.of(new MergeRunsFn(set, header, total)))
         .setCoder(StagedFile.Coder.of())
         .apply("CommitFiles", CommitFileSet.of(set))
         .apply("Paths", FlatMapElements.into(TypeDescriptors.strings())
@@ -159,32 +173,93 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
         .add(DisplayData.item("numShards", numShards).withLabel("Shards (0: one file)"));
   }
 
-  /** Keys each line by the file it goes to; a null line stands for "this file exists". */
-  private static final class KeyByFileFn extends DoFn<String, KV<Integer, @Nullable String>> {
+  /** The caller's order, then text order: the same lines give the same bytes. */
+  private static final class TotalOrder implements SerializableComparator<String> {
     private static final long serialVersionUID = 1L;
-    private final int files;
+    private final @Nullable SerializableComparator<String> order;
 
-    KeyByFileFn(int files) {
-      this.files = files;
+    TotalOrder(@Nullable SerializableComparator<String> order) {
+      this.order = order;
     }
 
-    @ProcessElement
-    public void process(@Element String line, OutputReceiver<KV<Integer, @Nullable String>> out) {
-      out.output(KV.of(Math.floorMod(line.hashCode(), files), line));
+    @Override
+    public int compare(String a, String b) {
+      int byOrder = order == null ? 0 : order.compare(a, b);
+      return byOrder != 0 ? byOrder : a.compareTo(b);
     }
   }
 
-  /** Writes one file's lines, sorted, under the header into the set's staging directory. */
-  private static final class StageFileFn
+  /**
+   * Sorts the lines of a bundle per file, in runs of at most {@link #MAX_BUFFERED_CHARS}
+   * characters, and outputs each run's path keyed by its file.
+   */
+  private static final class SortRunsFn extends DoFn<String, KV<Integer, @Nullable String>> {
+    private static final long serialVersionUID = 1L;
+    private final FileSet set;
+    private final int files;
+    private final TotalOrder order;
+    private transient List<List<String>> buffered;
+    private transient long bufferedChars;
+
+    SortRunsFn(FileSet set, int files, TotalOrder order) {
+      this.set = set;
+      this.files = files;
+      this.order = order;
+    }
+
+    @Setup
+    public void setup() {
+      buffered = new ArrayList<>();
+      for (int file = 0; file < files; file++) {
+        buffered.add(new ArrayList<>());
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<KV<Integer, @Nullable String>> out)
+        throws IOException {
+      buffered.get(Math.floorMod(line.hashCode(), files)).add(line);
+      bufferedChars += line.length();
+      if (bufferedChars >= MAX_BUFFERED_CHARS) {
+        writeRuns(out::output);
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws IOException {
+      writeRuns(run -> context.output(run, GlobalWindow.INSTANCE.maxTimestamp(),
+          GlobalWindow.INSTANCE));
+    }
+
+    private void writeRuns(Consumer<KV<Integer, @Nullable String>> out) throws IOException {
+      for (int file = 0; file < files; file++) {
+        List<String> lines = buffered.get(file);
+        if (!lines.isEmpty()) {
+          lines.sort(order);
+          String run = set.scratchPath("run");
+          LineRuns.write(lines, run);
+          out.accept(KV.of(file, run));
+          lines.clear();
+        }
+      }
+      bufferedChars = 0;
+    }
+  }
+
+  /**
+   * Writes one file: its runs merged in order under the header, into the set's staging
+   * directory. A null run stands for "this file exists".
+   */
+  private static final class MergeRunsFn
       extends DoFn<KV<Integer, Iterable<@Nullable String>>, StagedFile> {
     private static final long serialVersionUID = 1L;
     private final FileSet set;
     private final String header;
-    private final @Nullable SerializableComparator<String> order;
+    private final TotalOrder order;
     private final Counter linesWritten = Metrics.counter(WriteSortedLines.class,
         "lines_written");
 
-    StageFileFn(FileSet set, String header, @Nullable SerializableComparator<String> order) {
+    MergeRunsFn(FileSet set, String header, TotalOrder order) {
       this.set = set;
       this.header = header;
       this.order = order;
@@ -193,24 +268,25 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<@Nullable String>> file,
         OutputReceiver<StagedFile> out) throws IOException {
-      List<String> lines = new ArrayList<>();
-      for (String line : file.getValue()) {
-        if (line != null) {
-          lines.add(line);
+      List<String> runs = new ArrayList<>();
+      for (String run : file.getValue()) {
+        if (run != null) {
+          runs.add(run);
         }
       }
-      lines.sort(order);
+      long[] lines = new long[1];
       StagedFile staged = set.stage(set.files().get(file.getKey()), MimeTypes.TEXT, stream -> {
         Writer writer = new BufferedWriter(new OutputStreamWriter(stream, UTF_8), 1 << 16);
         writer.write(header);
         writer.write('\n');
-        for (String line : lines) {
+        LineRuns.merge(runs, order, () -> set.scratchPath("merged"), line -> {
           writer.write(line);
           writer.write('\n');
-        }
+          lines[0]++;
+        });
         writer.flush();
       });
-      linesWritten.inc(lines.size());
+      linesWritten.inc(lines[0]);
       out.output(staged);
     }
   }

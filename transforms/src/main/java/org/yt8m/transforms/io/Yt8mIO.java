@@ -171,12 +171,22 @@ public final class Yt8mIO {
           requireNonNull(coder)));
     }
 
+    /**
+     * This read, but outputting what {@code output} makes of each shard's valid records inside
+     * the read (e.g. their scores): the general form of {@link #mapped} and
+     * {@link #accumulatedPerShard}, for work that needs state across a shard's records.
+     */
+    public <OutputT> ReadAs<T, OutputT> through(ShardOutput<? super T, OutputT> output) {
+      return new ReadAs<>(this, requireNonNull(output));
+    }
+
     @Override
     public ReadResult<T> expand(PBegin input) {
       return read(input, ShardOutput.records(format.coder()));
     }
 
-    private <OutputT> ReadResult<OutputT> read(PBegin input, ShardOutput<T, OutputT> output) {
+    private <OutputT> ReadResult<OutputT> read(PBegin input,
+        ShardOutput<? super T, OutputT> output) {
       checkArgument(filepattern != null && !filepattern.isEmpty(), "no file pattern given");
       checkArgument(numClasses > 0, "numClasses must be positive, got %s", numClasses);
       checkArgument(maxFrames > 0, "maxFrames must be positive, got %s", maxFrames);
@@ -231,9 +241,9 @@ public final class Yt8mIO {
     private static final long serialVersionUID = 1L;
 
     private final Read<T> read;
-    private final ShardOutput<T, OutputT> output;
+    private final ShardOutput<? super T, OutputT> output;
 
-    private ReadAs(Read<T> read, ShardOutput<T, OutputT> output) {
+    private ReadAs(Read<T> read, ShardOutput<? super T, OutputT> output) {
       this.read = read;
       this.output = output;
     }

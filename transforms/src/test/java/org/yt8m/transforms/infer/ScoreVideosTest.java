@@ -163,6 +163,34 @@ class ScoreVideosTest {
     }
   }
 
+  /**
+   * Scoring inside the read ({@link ScoreVideos#inRead}) writes the same file as the scoring
+   * step, batches within each shard (14, 13 and 13 videos: two full batches of 5 and a short
+   * one each) and keeps the step's metrics.
+   */
+  @Test
+  void scoringInsideTheReadWritesTheStepsCsvBatchedPerShard() throws Exception {
+    Path step = dir.resolve("step.csv");
+    scoreToCsv(step, 5, 3);
+    Path inRead = dir.resolve("in-read.csv");
+    Pipeline pipeline = TestPipelines.create();
+    pipeline.getOptions().as(DirectOptions.class).setTargetParallelism(3);
+    ReadResult<VideoPredictions> scored = pipeline.apply("ReadAndScore",
+        Yt8mIO.readVideos(dir.resolve("test*.tfrecord").toString()).withFeatures(FEATURES)
+            .withNumClasses(CLASSES).through(ScoreVideos.with(model).withBatchSize(5)
+                .withTopK(4).inRead()));
+    scored.records().apply("Write", WritePredictionsCsv.to(inRead.toString()));
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    assertEquals(Files.readString(step), Files.readString(inRead));
+    DistributionResult sizes = distribution(result, "batch_size");
+    assertEquals(VIDEOS, sizes.getSum());
+    assertEquals(9, sizes.getCount(), "per shard: 5, 5 and the rest: " + sizes);
+    assertEquals(3, sizes.getMin());
+    assertEquals(VIDEOS, TestPipelines.counter(result, ScoreVideos.class, "videos_scored"));
+    assertEquals(1, distribution(result, "model_load_ms").getCount());
+  }
+
   @Test
   void theModelLoadsOnceWhateverTheNumberOfDoFnInstances() throws Exception {
     PipelineResult result = scoreToCsv(dir.resolve("threads.csv"), 2, 4);

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,37 @@ class WriteSortedLinesTest {
     write(file, 2);
     assertEquals(List.of("out-00000-of-00002.csv", "out-00001-of-00002.csv",
         "out.csv.manifest.json"), listing());
+  }
+
+  @Test
+  void manyBundlesGiveTheBytesOfOneSortAndLeaveNoRunsBehind() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      lines.add("v" + (i * 7919 % 5_000) + "," + (i % 3 == 0 ? "\"a,\nb\"" : "1"));
+    }
+    Path file = dir.resolve("big.csv");
+    Pipeline pipeline = TestPipelines.create();
+    pipeline.apply(Create.of(lines)).apply(Reshuffle.viaRandomKey())
+        .apply(WriteSortedLines.to(file.toString()).withHeader("Key,Value").withNumShards(2));
+    pipeline.run();
+    List<String> written = new ArrayList<>();
+    for (int shard = 0; shard < 2; shard++) {
+      String text = Files.readString(Path.of(WriteSortedLines.fileName(file.toString(), shard,
+          2)));
+      assertTrue(text.startsWith("Key,Value\n"), text);
+      written.add(text.substring("Key,Value\n".length()));
+    }
+    List<String> expectedBodies = new ArrayList<>();
+    for (int shard = 0; shard < 2; shard++) {
+      int of = shard;
+      StringBuilder body = new StringBuilder();
+      lines.stream().filter(line -> Math.floorMod(line.hashCode(), 2) == of).sorted()
+          .forEach(line -> body.append(line).append('\n'));
+      expectedBodies.add(body.toString());
+    }
+    assertEquals(expectedBodies, written);
+    assertEquals(List.of("big-00000-of-00002.csv", "big-00001-of-00002.csv",
+        "big.csv.manifest.json"), listing(), "the sorted runs went with the staging directory");
   }
 
   @Test
