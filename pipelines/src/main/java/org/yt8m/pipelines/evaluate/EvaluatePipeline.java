@@ -40,34 +40,38 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
+import org.yt8m.transforms.coders.DeadLetterCoder;
+import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.EvaluateVideos;
 import org.yt8m.transforms.eval.JoinAndEvaluate;
 import org.yt8m.transforms.eval.KeyLabels;
 import org.yt8m.transforms.eval.PredictionsCsv;
 import org.yt8m.transforms.eval.RankedPredictions;
-import org.yt8m.transforms.coders.DeadLetterCoder;
-import org.yt8m.transforms.combine.AccumulatorFn;
-import org.yt8m.transforms.inspect.DeadLetterStats;
-import org.yt8m.transforms.inspect.DeadLetterStatsCoder;
+import org.yt8m.transforms.eval.VideoPredictions;
+import org.yt8m.transforms.eval.VideoPredictionsCoder;
+import org.yt8m.transforms.infer.EvaluatedVideo;
 import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.infer.ScoreVideos;
-import org.yt8m.transforms.infer.ScoreWithLoss;
+import org.yt8m.transforms.inspect.DeadLetterStats;
+import org.yt8m.transforms.inspect.DeadLetterStatsCoder;
 import org.yt8m.transforms.io.DeadLetter;
 import org.yt8m.transforms.io.FileSystemsTrainDir;
 import org.yt8m.transforms.io.ReadResult;
+import org.yt8m.transforms.io.ShardOutput;
 import org.yt8m.transforms.io.WriteFile;
 import org.yt8m.transforms.io.Yt8mIO;
 
@@ -209,29 +213,32 @@ public final class EvaluatePipeline {
     ModelReaders.requireConsistent(options, flags, model, "evaluate");
     Pipeline pipeline = Pipeline.create(options);
     String pattern = options.getEvalDataPattern();
-    if (flags.frameFeatures()) {
-      scoreAndEvaluate(options, version, model,
-          pipeline.apply("ReadShards", ModelReaders.frames(options, pattern, flags)));
-    } else {
-      scoreAndEvaluate(options, version, model,
-          pipeline.apply("ReadShards", ModelReaders.videos(options, pattern, flags)));
-    }
+    ShardOutput<Yt8mRecord, EvaluatedVideo> score = ScoreVideos.with(model)
+        .withBatchSize(options.getBatchSize()).withTopK(options.getTopK())
+        .inReadForEvaluation();
+    evaluate(options, version, model, flags.frameFeatures()
+        ? pipeline.apply("ReadAndScore", ModelReaders.frames(options, pattern, flags)
+            .through(score))
+        : pipeline.apply("ReadAndScore", ModelReaders.videos(options, pattern, flags)
+            .through(score)));
     return pipeline.run();
   }
 
-  /** The model-mode steps after the read, for either level of record. */
-  private static <T extends Yt8mRecord> void scoreAndEvaluate(EvaluateOptions options,
-      ModelVersion version, ModelLocation model, ReadResult<T> shards) {
+  /** The model-mode steps after the read and scoring. */
+  private static void evaluate(EvaluateOptions options, ModelVersion version,
+      ModelLocation model, ReadResult<EvaluatedVideo> shards) {
     ModelFlags flags = model.flags();
-    PCollectionList<T> byLabels = shards.records().apply("SplitUnlabelled",
-        Partition.of(2, (record, n) -> record.labels().length > 0 ? 0 : 1));
-    PCollectionTuple scored = byLabels.get(0).apply("Score", ScoreWithLoss.of(
-        ScoreVideos.with(model).withBatchSize(options.getBatchSize())
-            .withTopK(options.getTopK())));
-    PCollection<EvaluationMetrics> metrics = scored.get(ScoreWithLoss.PREDICTIONS)
+    PCollectionList<EvaluatedVideo> byLabels = shards.records().apply("SplitUnlabelled",
+        Partition.of(2, (video, n) -> video.labelled() ? 0 : 1));
+    PCollection<EvaluationMetrics> metrics = byLabels.get(0)
+        .apply("Predictions", MapElements.into(TypeDescriptor.of(VideoPredictions.class))
+            .via(EvaluatedVideo::predictions))
+        .setCoder(VideoPredictionsCoder.of())
         .apply("Evaluate", EvaluateVideos.withNumClasses(flags.numClasses())
             .withTopK(options.getTopK()).withMapOverAllClasses(options.getMapOverAllClasses()));
-    PCollectionView<Double> lossSum = scored.get(ScoreWithLoss.LOSS_SUMS)
+    PCollectionView<Double> lossSum = byLabels.get(0)
+        .apply("Losses", MapElements.into(TypeDescriptors.doubles())
+            .via(video -> (double) video.loss()))
         .apply("SumLoss", Sum.doublesGlobally())
         .apply("LossView", View.asSingleton());
     PCollection<KV<String, Long>> unlabelled = byLabels.get(1)

@@ -16,7 +16,7 @@ import org.yt8m.transforms.eval.VideoPredictions;
 /**
  * Scores batches of records with the JVM's shared model and counts what it scored, for the two
  * places that batch records: a step of its own ({@link ScoreBatchesFn}) and the read itself
- * ({@link ScoredShards}). Each copy of a DoFn holds its own scorer; the model is loaded once per
+ * ({@link ScoredShards}); with the loss, through the export's {@code evaluate} signature. Each copy of a DoFn holds its own scorer; the model is loaded once per
  * JVM ({@link LoadedModels}) at the first {@link #acquire}, inside a bundle, so that the thread
  * that loads it can report the load time (metrics are only collected while a bundle is
  * processed).
@@ -45,14 +45,10 @@ final class BatchScorer implements Serializable {
 
   private transient LoadedModels.@Nullable Lease lease;
 
-  /** Where a batch's results go. */
+  /** Where a batch's results go: each video's top-k and label loss (NaN without the loss). */
+  @FunctionalInterface
   interface Emitter {
-    void emit(VideoPredictions predictions);
-
-    /** The batch's summed label loss; called only by a scorer made {@code withLoss}. */
-    default void emitLossSum(double sum) {
-      throw new UnsupportedOperationException("this scorer computes no loss");
-    }
+    void emit(VideoPredictions predictions, float loss);
   }
 
   BatchScorer(ModelLocation model, int topK, int maxInFlightBatches, int @Nullable [] classes,
@@ -86,14 +82,11 @@ final class BatchScorer implements Serializable {
   void score(List<? extends Yt8mRecord> batch, Emitter emitter) throws InterruptedException {
     long start = System.nanoTime();
     TopKBatch top;
+    float[] losses = null;
     if (withLoss) {
       ExportedModel.Evaluation evaluation = lease.model().evaluate(batch, topK);
       top = evaluation.top();
-      double sum = 0;
-      for (float loss : evaluation.losses()) {
-        sum += loss;
-      }
-      emitter.emitLossSum(sum);
+      losses = evaluation.losses();
     } else {
       top = classes == null ? lease.model().score(batch, topK)
           : lease.model().scoreAmong(batch, topK, classes);
@@ -105,7 +98,7 @@ final class BatchScorer implements Serializable {
     for (int i = 0; i < batch.size(); i++) {
       Yt8mRecord video = batch.get(i);
       emitter.emit(new VideoPredictions(video.id(), video.labels(), top.classesOf(i),
-          top.scoresOf(i)));
+          top.scoresOf(i)), losses == null ? Float.NaN : losses[i]);
     }
     batch.clear();
   }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.eval.VideoPredictions;
@@ -20,9 +19,6 @@ import org.yt8m.transforms.eval.VideoPredictions;
  */
 final class ScoreBatchesFn extends DoFn<Yt8mRecord, VideoPredictions> {
   private static final long serialVersionUID = 1L;
-  static final TupleTag<VideoPredictions> PREDICTIONS = new TupleTag<>("predictions") {};
-  /** With the loss: each batch's summed label loss, for a mean over the videos scored. */
-  static final TupleTag<Double> LOSS_SUMS = new TupleTag<>("lossSums") {};
 
   private final BatchScorer scorer;
   private final int batchSize;
@@ -46,22 +42,12 @@ final class ScoreBatchesFn extends DoFn<Yt8mRecord, VideoPredictions> {
 
   @ProcessElement
   public void process(@Element Yt8mRecord video, BoundedWindow window,
-      MultiOutputReceiver out) throws InterruptedException {
+      OutputReceiver<VideoPredictions> out) throws InterruptedException {
     List<Yt8mRecord> batch = batches.computeIfAbsent(window, w -> new ArrayList<>(batchSize));
     batch.add(video);
     if (batch.size() == batchSize) {
       Instant end = window.maxTimestamp();
-      scorer.score(batch, new BatchScorer.Emitter() {
-        @Override
-        public void emit(VideoPredictions predictions) {
-          out.get(PREDICTIONS).outputWithTimestamp(predictions, end);
-        }
-
-        @Override
-        public void emitLossSum(double sum) {
-          out.get(LOSS_SUMS).outputWithTimestamp(sum, end);
-        }
-      });
+      scorer.score(batch, (predictions, loss) -> out.outputWithTimestamp(predictions, end));
     }
   }
 
@@ -70,17 +56,8 @@ final class ScoreBatchesFn extends DoFn<Yt8mRecord, VideoPredictions> {
     for (Map.Entry<BoundedWindow, List<Yt8mRecord>> entry : batches.entrySet()) {
       BoundedWindow window = entry.getKey();
       if (!entry.getValue().isEmpty()) {
-        scorer.score(entry.getValue(), new BatchScorer.Emitter() {
-          @Override
-          public void emit(VideoPredictions predictions) {
-            context.output(PREDICTIONS, predictions, window.maxTimestamp(), window);
-          }
-
-          @Override
-          public void emitLossSum(double sum) {
-            context.output(LOSS_SUMS, sum, window.maxTimestamp(), window);
-          }
-        });
+        scorer.score(entry.getValue(), (predictions, loss) -> context.output(predictions,
+            window.maxTimestamp(), window));
       }
     }
     batches.clear();

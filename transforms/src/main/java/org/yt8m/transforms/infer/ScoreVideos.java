@@ -5,13 +5,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.jspecify.annotations.Nullable;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
@@ -94,7 +91,10 @@ public final class ScoreVideos
 
   @Override
   public PCollection<VideoPredictions> expand(PCollection<? extends Yt8mRecord> input) {
-    return scoreBatches(input, false).get(ScoreBatchesFn.PREDICTIONS);
+    checkLevel(input.getCoder(), model.flags());
+    checkSettings(false);
+    return input.apply("ScoreBatches", ParDo.of(new ScoreBatchesFn(scorer(false), batchSize)))
+        .setCoder(VideoPredictionsCoder.of());
   }
 
   /**
@@ -103,23 +103,17 @@ public final class ScoreVideos
    */
   public ShardOutput<Yt8mRecord, VideoPredictions> inRead() {
     checkSettings(false);
-    return new ScoredShards(scorer(false), batchSize);
+    return ScoredShards.predictions(scorer(false), batchSize);
   }
 
   /**
-   * The checked scoring step, its predictions (with their coder) under
-   * {@link ScoreBatchesFn#PREDICTIONS} and, {@code withLoss}, each batch's summed label loss
-   * under {@link ScoreBatchesFn#LOSS_SUMS}.
+   * Scoring for evaluation inside the read: each labelled video's top-k and its label loss,
+   * through the export's {@code evaluate} signature (eval.py's loss, computed by the graph that
+   * trained), over all classes; unlabelled videos pass unscored, to be counted.
    */
-  PCollectionTuple scoreBatches(PCollection<? extends Yt8mRecord> input, boolean withLoss) {
-    checkLevel(input.getCoder(), model.flags());
-    checkSettings(withLoss);
-    PCollectionTuple results = input.apply("ScoreBatches", ParDo.of(new ScoreBatchesFn(
-        scorer(withLoss), batchSize))
-        .withOutputTags(ScoreBatchesFn.PREDICTIONS, TupleTagList.of(ScoreBatchesFn.LOSS_SUMS)));
-    results.get(ScoreBatchesFn.PREDICTIONS).setCoder(VideoPredictionsCoder.of());
-    results.get(ScoreBatchesFn.LOSS_SUMS).setCoder(DoubleCoder.of());
-    return results;
+  public ShardOutput<Yt8mRecord, EvaluatedVideo> inReadForEvaluation() {
+    checkSettings(true);
+    return ScoredShards.evaluations(scorer(true), batchSize);
   }
 
   private BatchScorer scorer(boolean withLoss) {
