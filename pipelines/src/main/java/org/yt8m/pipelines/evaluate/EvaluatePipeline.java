@@ -216,11 +216,12 @@ public final class EvaluatePipeline {
     ShardOutput<Yt8mRecord, EvaluatedVideo> score = ScoreVideos.with(model)
         .withBatchSize(options.getBatchSize()).withTopK(options.getTopK())
         .inReadForEvaluation();
+    int groups = Readers.smallOutputShardGroups(options);
     evaluate(options, version, model, flags.frameFeatures()
         ? pipeline.apply("ReadAndScore", ModelReaders.frames(options, pattern, flags)
-            .through(score))
+            .withShardGroups(groups).through(score))
         : pipeline.apply("ReadAndScore", ModelReaders.videos(options, pattern, flags)
-            .through(score)));
+            .withShardGroups(groups).through(score)));
     return pipeline.run();
   }
 
