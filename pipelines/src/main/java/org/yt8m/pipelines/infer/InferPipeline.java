@@ -7,12 +7,14 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.KV;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelReaders;
-import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.infer.ClassIdsFile;
 import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.infer.ScoreVideos;
@@ -21,6 +23,7 @@ import org.yt8m.transforms.infer.WritePredictionsCsv;
 import org.yt8m.transforms.infer.WriteSegmentsCsv;
 import org.yt8m.transforms.io.LogDeadLetters;
 import org.yt8m.transforms.io.ReadResult;
+import org.yt8m.transforms.io.ShardOutput;
 import org.yt8m.transforms.io.WriteSortedLines;
 
 /**
@@ -88,15 +91,17 @@ public final class InferPipeline {
               .withMaxPerClass(options.getSegmentMaxPred())
               .withNumShards(options.getNumShards()));
     } else {
-      ReadResult<VideoPredictions> scored = flags.frameFeatures()
-          ? pipeline.apply("ReadAndScoreFrames", ModelReaders.frames(options, pattern, flags)
-              .withUnknownLabelsIgnored().through(score.inRead()))
-          : pipeline.apply("ReadAndScoreVideos", ModelReaders.videos(options, pattern, flags)
-              .withUnknownLabelsIgnored().through(score.inRead()));
-      scored.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
-      scored.records()
-          .apply("WritePredictions", WritePredictionsCsv.to(options.getOutputFile())
-              .withNumShards(options.getNumShards()));
+      WritePredictionsCsv write = WritePredictionsCsv.to(options.getOutputFile())
+          .withNumShards(options.getNumShards());
+      ShardOutput<Yt8mRecord, KV<Integer, @Nullable String>> scoreAndSort =
+          score.inRead().then(write.runsInRead());
+      ReadResult<KV<Integer, @Nullable String>> runs = flags.frameFeatures()
+          ? pipeline.apply("ReadScoreAndSortFrames", ModelReaders.frames(options, pattern, flags)
+              .withUnknownLabelsIgnored().through(scoreAndSort))
+          : pipeline.apply("ReadScoreAndSortVideos", ModelReaders.videos(options, pattern, flags)
+              .withUnknownLabelsIgnored().through(scoreAndSort));
+      runs.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+      runs.records().apply("WritePredictions", write.fromRuns());
     }
     return pipeline.run();
   }

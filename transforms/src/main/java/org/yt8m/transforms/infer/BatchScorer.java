@@ -48,7 +48,7 @@ final class BatchScorer implements Serializable {
   /** Where a batch's results go: each video's top-k and label loss (NaN without the loss). */
   @FunctionalInterface
   interface Emitter {
-    void emit(VideoPredictions predictions, float loss);
+    void emit(VideoPredictions predictions, float loss) throws Exception;
   }
 
   BatchScorer(ModelLocation model, int topK, int maxInFlightBatches, int @Nullable [] classes,
@@ -79,7 +79,7 @@ final class BatchScorer implements Serializable {
   }
 
   /** Scores {@code batch}, emits one prediction per video in batch order, empties it. */
-  void score(List<? extends Yt8mRecord> batch, Emitter emitter) throws InterruptedException {
+  void score(List<? extends Yt8mRecord> batch, Emitter emitter) throws Exception {
     long start = System.nanoTime();
     TopKBatch top;
     float[] losses = null;

@@ -42,7 +42,7 @@ final class ScoreBatchesFn extends DoFn<Yt8mRecord, VideoPredictions> {
 
   @ProcessElement
   public void process(@Element Yt8mRecord video, BoundedWindow window,
-      OutputReceiver<VideoPredictions> out) throws InterruptedException {
+      OutputReceiver<VideoPredictions> out) throws Exception {
     List<Yt8mRecord> batch = batches.computeIfAbsent(window, w -> new ArrayList<>(batchSize));
     batch.add(video);
     if (batch.size() == batchSize) {
@@ -52,7 +52,7 @@ final class ScoreBatchesFn extends DoFn<Yt8mRecord, VideoPredictions> {
   }
 
   @FinishBundle
-  public void finishBundle(FinishBundleContext context) throws InterruptedException {
+  public void finishBundle(FinishBundleContext context) throws Exception {
     for (Map.Entry<BoundedWindow, List<Yt8mRecord>> entry : batches.entrySet()) {
       BoundedWindow window = entry.getKey();
       if (!entry.getValue().isEmpty()) {

@@ -3,7 +3,6 @@ package org.yt8m.transforms.infer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.transforms.DoFn.OutputReceiver;
 import org.jspecify.annotations.Nullable;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.eval.VideoPredictions;
@@ -76,13 +75,13 @@ abstract class ScoredShards<OutputT> extends ShardOutput<Yt8mRecord, OutputT> {
   abstract OutputT scored(VideoPredictions predictions, float loss);
 
   @Override
-  public Sink<Yt8mRecord> open(OutputReceiver<OutputT> out) throws Exception {
+  public Sink<Yt8mRecord> open(Receiver<OutputT> out) throws Exception {
     scorer.acquire();
     List<Yt8mRecord> batch = new ArrayList<>(batchSize);
     BatchScorer.Emitter emitter = (predictions, loss) -> out.output(scored(predictions, loss));
     return new Sink<>() {
       @Override
-      public void add(Yt8mRecord record) throws InterruptedException {
+      public void add(Yt8mRecord record) throws Exception {
         OutputT passed = unscored(record);
         if (passed != null) {
           out.output(passed);
@@ -95,7 +94,7 @@ abstract class ScoredShards<OutputT> extends ShardOutput<Yt8mRecord, OutputT> {
       }
 
       @Override
-      public void close() throws InterruptedException {
+      public void close() throws Exception {
         if (!batch.isEmpty()) {
           scorer.score(batch, emitter);
         }

@@ -86,7 +86,8 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
     RegularFiles.require(shard.getMetadata().resourceId());
     InputStream stream = new BufferedInputStream(Channels.newInputStream(shard.open()),
         READ_BUFFER_BYTES);
-    ShardOutput.Sink<? super T> records = output.open(out.get(recordsTag));
+    OutputReceiver<OutputT> recordsOut = out.get(recordsTag);
+    ShardOutput.Sink<? super T> records = output.open(recordsOut::output);
     OutputReceiver<DeadLetter> deadLetters = out.get(deadLettersTag);
     try (TfRecordReader reader = new TfRecordReader(file, stream)) {
       while (reader.next()) {

@@ -10,7 +10,6 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -65,11 +64,14 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   private static final long serialVersionUID = 1L;
   /** A run is written when a writer holds this many characters of lines, or its bundle ends. */
   static final long MAX_BUFFERED_CHARS = 16L << 20;
+  private static final KvCoder<Integer, @Nullable String> RUNS = KvCoder.of(VarIntCoder.of(),
+      NullableCoder.of(StringUtf8Coder.of()));
 
   private final String path;
   private final String header;
   private final int numShards;
   private final @Nullable SerializableComparator<String> order;
+  private @Nullable FileSet set;
 
   private WriteSortedLines(String path, String header, int numShards,
       @Nullable SerializableComparator<String> order) {
@@ -118,33 +120,97 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
         stem, shard, numShards, extension), StandardResolveOptions.RESOLVE_FILE).toString();
   }
 
+  /**
+   * This write's first half done inside a read ({@link Yt8mIO.Read#through}, after a stage that
+   * makes lines): each shard's lines sorted into runs, output as (file, run path) for
+   * {@link #fromRuns} of this same transform to merge. So a read's lines never become elements,
+   * and the DirectRunner, which runs every shard's read before any later step, holds none of
+   * them.
+   */
+  public ShardOutput<String, KV<Integer, @Nullable String>> runsInRead() {
+    check();
+    FileSet set = set();
+    int files = Math.max(numShards, 1);
+    TotalOrder total = new TotalOrder(order);
+    return new ShardOutput<>(RUNS) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Sink<String> open(Receiver<KV<Integer, @Nullable String>> out) {
+        RunBuffer buffer = new RunBuffer(set, files, total);
+        return new Sink<>() {
+          @Override
+          public void add(String line) throws Exception {
+            if (buffer.add(line)) {
+              buffer.writeRuns(out);
+            }
+          }
+
+          @Override
+          public void close() throws Exception {
+            buffer.writeRuns(out);
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * This write's second half: merges the runs of {@link #runsInRead} of this same transform into
+   * the files, commits them, and outputs their paths.
+   */
+  public PTransform<PCollection<KV<Integer, @Nullable String>>, PCollection<String>> fromRuns() {
+    check();
+    FileSet set = set();
+    int files = Math.max(numShards, 1);
+    TotalOrder total = new TotalOrder(order);
+    String fileHeader = header;
+    return new PTransform<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public PCollection<String> expand(PCollection<KV<Integer, @Nullable String>> runs) {
+        PCollection<KV<Integer, @Nullable String>> everyFile = runs.getPipeline()
+            .apply("EveryFile", Create.of(IntStream.range(0, files)
+                .mapToObj(file -> KV.<Integer, @Nullable String>of(file, null)).toList())
+                .withCoder(RUNS));
+        return PCollectionList.of(runs).and(everyFile)
+            .apply("AllRuns", Flatten.pCollections())
+            .apply("GroupByFile", GroupByKey.create())
+            .apply("MergeRuns", ParDo.of(new MergeRunsFn(set, fileHeader, total)))
+            .setCoder(StagedFile.Coder.of())
+            .apply("CommitFiles", CommitFileSet.of(set))
+            .apply("Paths", FlatMapElements.into(TypeDescriptors.strings())
+                .via(manifest -> set.files().stream().map(set::path).toList()));
+      }
+    };
+  }
+
   @Override
   public PCollection<String> expand(PCollection<String> lines) {
-    checkArgument(path != null && !path.isEmpty(), "no output path given");
-    checkArgument(header != null, "no header given: call withHeader()");
-    checkArgument(numShards >= 0, "numShards must not be negative, got %s", numShards);
+    check();
     checkArgument(lines.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
         "lines must be in the global window, got %s",
         lines.getWindowingStrategy().getWindowFn());
-    KvCoder<Integer, @Nullable String> coder = KvCoder.of(VarIntCoder.of(),
-        NullableCoder.of(StringUtf8Coder.of()));
-    FileSet set = fileSet();
-    TotalOrder total = new TotalOrder(order);
-    PCollection<KV<Integer, @Nullable String>> runs = lines
-        .apply("SortRuns", ParDo.of(new SortRunsFn(set, Math.max(numShards, 1), total)))
-        .setCoder(coder);
-    PCollection<KV<Integer, @Nullable String>> everyFile = lines.getPipeline()
-        .apply("EveryFile", Create.of(IntStream.range(0, Math.max(numShards, 1))
-            .mapToObj(file -> KV.<Integer, @Nullable String>of(file, null)).toList())
-            .withCoder(coder));
-    return PCollectionList.of(runs).and(everyFile)
-        .apply("AllRuns", Flatten.pCollections())
-        .apply("GroupByFile", GroupByKey.create())
-        .apply("MergeRuns", ParDo.of(new MergeRunsFn(set, header, total)))
-        .setCoder(StagedFile.Coder.of())
-        .apply("CommitFiles", CommitFileSet.of(set))
-        .apply("Paths", FlatMapElements.into(TypeDescriptors.strings())
-            .via(manifest -> set.files().stream().map(set::path).toList()));
+    return lines
+        .apply("SortRuns", ParDo.of(new SortRunsFn(set(), Math.max(numShards, 1),
+            new TotalOrder(order))))
+        .setCoder(RUNS)
+        .apply("WriteFromRuns", fromRuns());
+  }
+
+  private void check() {
+    checkArgument(path != null && !path.isEmpty(), "no output path given");
+    checkArgument(header != null, "no header given: call withHeader()");
+    checkArgument(numShards >= 0, "numShards must not be negative, got %s", numShards);
+  }
+
+  /** The set, drawn once: {@link #runsInRead} and {@link #fromRuns} share its staging id. */
+  private FileSet set() {
+    if (set == null) {
+      set = fileSet();
+    }
+    return set;
   }
 
   /**
@@ -189,6 +255,44 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     }
   }
 
+  /** Lines held per file until they are written as sorted runs. */
+  private static final class RunBuffer {
+    private final FileSet set;
+    private final TotalOrder order;
+    private final List<List<String>> lines = new ArrayList<>();
+    private long chars;
+
+    RunBuffer(FileSet set, int files, TotalOrder order) {
+      this.set = set;
+      this.order = order;
+      for (int file = 0; file < files; file++) {
+        lines.add(new ArrayList<>());
+      }
+    }
+
+    /** Holds {@code line}; true when the buffer is full and its runs are to be written. */
+    boolean add(String line) {
+      lines.get(Math.floorMod(line.hashCode(), lines.size())).add(line);
+      chars += line.length();
+      return chars >= MAX_BUFFERED_CHARS;
+    }
+
+    /** Writes each file's lines as a sorted run, outputs (file, run path), empties. */
+    void writeRuns(ShardOutput.Receiver<KV<Integer, @Nullable String>> out) throws Exception {
+      for (int file = 0; file < lines.size(); file++) {
+        List<String> held = lines.get(file);
+        if (!held.isEmpty()) {
+          held.sort(order);
+          String run = set.scratchPath("run");
+          LineRuns.write(held, run);
+          out.output(KV.of(file, run));
+          held.clear();
+        }
+      }
+      chars = 0;
+    }
+  }
+
   /**
    * Sorts the lines of a bundle per file, in runs of at most {@link #MAX_BUFFERED_CHARS}
    * characters, and outputs each run's path keyed by its file.
@@ -198,8 +302,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     private final FileSet set;
     private final int files;
     private final TotalOrder order;
-    private transient List<List<String>> buffered;
-    private transient long bufferedChars;
+    private transient RunBuffer buffer;
 
     SortRunsFn(FileSet set, int files, TotalOrder order) {
       this.set = set;
@@ -209,40 +312,21 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
 
     @Setup
     public void setup() {
-      buffered = new ArrayList<>();
-      for (int file = 0; file < files; file++) {
-        buffered.add(new ArrayList<>());
-      }
+      buffer = new RunBuffer(set, files, order);
     }
 
     @ProcessElement
     public void process(@Element String line, OutputReceiver<KV<Integer, @Nullable String>> out)
-        throws IOException {
-      buffered.get(Math.floorMod(line.hashCode(), files)).add(line);
-      bufferedChars += line.length();
-      if (bufferedChars >= MAX_BUFFERED_CHARS) {
-        writeRuns(out::output);
+        throws Exception {
+      if (buffer.add(line)) {
+        buffer.writeRuns(out::output);
       }
     }
 
     @FinishBundle
-    public void finishBundle(FinishBundleContext context) throws IOException {
-      writeRuns(run -> context.output(run, GlobalWindow.INSTANCE.maxTimestamp(),
+    public void finishBundle(FinishBundleContext context) throws Exception {
+      buffer.writeRuns(run -> context.output(run, GlobalWindow.INSTANCE.maxTimestamp(),
           GlobalWindow.INSTANCE));
-    }
-
-    private void writeRuns(Consumer<KV<Integer, @Nullable String>> out) throws IOException {
-      for (int file = 0; file < files; file++) {
-        List<String> lines = buffered.get(file);
-        if (!lines.isEmpty()) {
-          lines.sort(order);
-          String run = set.scratchPath("run");
-          LineRuns.write(lines, run);
-          out.accept(KV.of(file, run));
-          lines.clear();
-        }
-      }
-      bufferedChars = 0;
     }
   }
 

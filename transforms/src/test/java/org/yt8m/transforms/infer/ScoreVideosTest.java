@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -164,22 +165,25 @@ class ScoreVideosTest {
   }
 
   /**
-   * Scoring inside the read ({@link ScoreVideos#inRead}) writes the same file as the scoring
-   * step, batches within each shard (14, 13 and 13 videos: two full batches of 5 and a short
-   * one each) and keeps the step's metrics.
+   * Scoring inside the read ({@link ScoreVideos#inRead}), and the CSV's lines sorted into runs
+   * there too ({@link WritePredictionsCsv#runsInRead}), write the same file as the scoring step
+   * and the write's own sort; scoring batches within each shard (14, 13 and 13 videos: two full
+   * batches of 5 and a short one each) and keeps the step's metrics; the runs go with the
+   * staging directory.
    */
   @Test
-  void scoringInsideTheReadWritesTheStepsCsvBatchedPerShard() throws Exception {
-    Path step = dir.resolve("step.csv");
+  void scoringAndSortingInsideTheReadWriteTheStepsCsv() throws Exception {
+    Path step = dir.resolve("in-read/step.csv");
     scoreToCsv(step, 5, 3);
-    Path inRead = dir.resolve("in-read.csv");
+    Path inRead = dir.resolve("in-read/read.csv");
     Pipeline pipeline = TestPipelines.create();
     pipeline.getOptions().as(DirectOptions.class).setTargetParallelism(3);
-    ReadResult<VideoPredictions> scored = pipeline.apply("ReadAndScore",
-        Yt8mIO.readVideos(dir.resolve("test*.tfrecord").toString()).withFeatures(FEATURES)
-            .withNumClasses(CLASSES).through(ScoreVideos.with(model).withBatchSize(5)
-                .withTopK(4).inRead()));
-    scored.records().apply("Write", WritePredictionsCsv.to(inRead.toString()));
+    WritePredictionsCsv write = WritePredictionsCsv.to(inRead.toString());
+    pipeline.apply("ReadScoreAndSort", Yt8mIO.readVideos(dir.resolve("test*.tfrecord")
+            .toString()).withFeatures(FEATURES).withNumClasses(CLASSES)
+            .through(ScoreVideos.with(model).withBatchSize(5).withTopK(4).inRead()
+                .then(write.runsInRead())))
+        .records().apply("Write", write.fromRuns());
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     assertEquals(Files.readString(step), Files.readString(inRead));
@@ -189,6 +193,11 @@ class ScoreVideosTest {
     assertEquals(3, sizes.getMin());
     assertEquals(VIDEOS, TestPipelines.counter(result, ScoreVideos.class, "videos_scored"));
     assertEquals(1, distribution(result, "model_load_ms").getCount());
+    try (Stream<Path> files = Files.list(dir.resolve("in-read"))) {
+      assertEquals(List.of("read.csv", "read.csv.manifest.json", "step.csv",
+          "step.csv.manifest.json"), files.map(f -> f.getFileName().toString()).sorted()
+          .toList(), "no staging directory or run is left");
+    }
   }
 
   @Test
