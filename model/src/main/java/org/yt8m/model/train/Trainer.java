@@ -76,8 +76,6 @@ public final class Trainer {
   private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log, @Nullable Distillation teacher) {
-    checkArgument((teacher != null) == (spec.recipe().distillWeight() > 0), "a teacher and a "
-        + "distillWeight > 0 go together, got %s and %s", teacher, spec.recipe().distillWeight());
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -90,6 +88,8 @@ public final class Trainer {
 
   /** This run distilling from {@code newTeacher} by the spec's {@code distillWeight}. */
   public Trainer distillingFrom(Distillation newTeacher) {
+    checkArgument(spec.recipe().distillWeight() > 0, "distilling from %s needs a "
+        + "distillWeight > 0", newTeacher);
     return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, newTeacher);
   }
 
@@ -98,6 +98,8 @@ public final class Trainer {
    * killed runs left, and trains.
    */
   public TrainingResult run() throws IOException, InterruptedException {
+    checkArgument(teacher != null || spec.recipe().distillWeight() == 0, "distillWeight %s "
+        + "without a teacher to distil from", spec.recipe().distillWeight());
     try (TrainerLease lease = TrainerLease.acquire(dir, log);
         ScratchDirectory scratch = ScratchDirectory.create("train")) {
       checkFlags();
