@@ -155,7 +155,8 @@ public final class TrainCommand {
         options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
   }
 
-  private static TrainingGraph.Spec spec(TrainOptions options, ModelFlags flags) {
+  /** The graph's spec for this run: the model, the optimizer's flags and the recipe's. */
+  static TrainingGraph.Spec spec(TrainOptions options, ModelFlags flags) {
     return new TrainingGraph.Spec(Models.byName(flags.model()), flags.config(),
         flags.features().totalSize(), flags.numClasses(), LabelLoss.byName(flags.labelLoss()),
         options.getRegularizationPenalty(), OptimizerKind.byName(options.getOptimizer()),
