@@ -101,8 +101,8 @@ public final class TrainingGraph {
   /**
    * The training recipe beyond the starter's, which the challenge winners and the Model Garden
    * tune first; all off in {@link #NONE}. None changes the model's variables, so their values
-   * may change between runs of one model (only turning {@code emaDecay} on or off needs a new
-   * model: the averages are variables of the checkpoint).
+   * may change between runs of one model, except that turning {@code emaDecay} on for a run
+   * trained without it needs a new model: its checkpoints lack the averages.
    *
    * @param warmupSteps the learning rate rises linearly over these first steps (0: none), see
    *     {@link LearningRateSchedule}

@@ -44,11 +44,13 @@ import org.yt8m.model.train.summary.EventLogs;
  * checkpoint (global step, optimizer state and so the learning-rate schedule) and continues
  * its {@link RunId} unless told to start a new model (a new run), drops event-log steps past
  * that checkpoint so no step is logged twice, then runs steps on batches the input threads
- * prepared ahead. Every {@code logEverySteps} it prints a progress line and writes the summary
- * scalars; every {@code exportModelSteps} and at the end it re-estimates batch norm's
- * statistics for the weights it saves (and warns when the serving model would still score the
- * last batch much worse than the training graph), then checkpoints and exports the serving
- * model. It stops without writing once it has lost its lease.
+ * prepared ahead (their frames sampled with the recipe's {@code numFrames}; scored by the
+ * teacher when it distils). Every {@code logEverySteps} it prints a progress line and writes
+ * the summary scalars; every {@code exportModelSteps} and at the end it re-estimates batch
+ * norm's statistics for the weights it saves (and warns when the serving model would still
+ * score the last batch much worse than the training graph), then checkpoints and exports the
+ * serving model (with {@code emaDecay}, the averaged weights: {@link WeightAverage}). It stops
+ * without writing once it has lost its lease.
  */
 public final class Trainer {
   /** Predictions per video the batch metrics rank, as eval.py's top_k. */

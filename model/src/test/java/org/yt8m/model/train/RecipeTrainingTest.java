@@ -34,12 +34,14 @@ import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.serving.ExportedModel;
 import org.yt8m.model.synthetic.SyntheticShards;
 import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.testing.PatternFrames;
 import org.yt8m.model.train.input.ShardSource;
 
 /**
  * The recipe through the trainer: a run with {@code emaDecay} exports the averaged weights
- * (the checkpoint keeps the trained ones and the averages), and a student that never sees a
- * label learns the classes from a teacher's probabilities alone.
+ * (the checkpoint keeps the trained ones and the averages), a student that never sees a label
+ * learns the classes from a teacher's probabilities alone, and {@code numFrames} trains on
+ * sampled frames.
  */
 class RecipeTrainingTest {
   static final FeatureSpec FEATURES = LogisticModelLearnsTest.FEATURES;
@@ -154,6 +156,48 @@ class RecipeTrainingTest {
     assertTrue(teacherGap > LogisticModelLearnsTest.GAP_FLOOR, "teacher GAP " + teacherGap);
     assertTrue(studentGap > 0.8 * teacherGap, "student GAP " + studentGap + ", teacher "
         + teacherGap);
+  }
+
+  /**
+   * With numFrames the trainer trains on sampled frames: the same run on all frames exports
+   * other weights (FrameLevelLogisticModel averages the frames it is fed).
+   */
+  @Test
+  void numFramesTrainsOnSampledFrames(@TempDir Path shardDir, @TempDir Path all,
+      @TempDir Path sampled) throws Exception {
+    PatternFrames data = new PatternFrames(256, 20, 16, 5, 2L);
+    List<ShardSource> shards = new ArrayList<>();
+    for (Path file : data.writeShards(shardDir, 1)) {
+      shards.add(ShardSource.of(file));
+    }
+    ModelFlags flags = new ModelFlags("FrameLevelLogisticModel", data.spec(), true,
+        "CrossEntropyLoss", 5, ModelConfig.DEFAULTS);
+    TrainingGraph.Spec spec = new TrainingGraph.Spec(Models.FRAME_LEVEL_LOGISTIC,
+        ModelConfig.DEFAULTS, 16, 5, LabelLoss.CROSS_ENTROPY, 1f, OptimizerKind.SGD, 0.5f, 0.95f,
+        4_000_000L, 64, 0f, 1L);
+    float[][] exported = new float[2][];
+    Path[] dirs = {all, sampled};
+    for (int run = 0; run < 2; run++) {
+      TrainingResult result = new Trainer(TrainDir.local(dirs[run]), flags,
+          spec.withRecipe(TrainingGraph.Recipe.NONE.withNumFrames(run == 0 ? 0 : 2)),
+          new TrainerSettings(0, 8, 8, false, 8, 1, 64, 5L), shards, 256, line -> { }).run();
+      exported[run] = new float[64 * 5];
+      try (SavedModelBundle model = SavedModelBundle.load(
+              dirs[run].resolve(result.lastExport()).toString(), ServingSignature.TAG);
+          TFloat32 x = data.features(0, 64); TInt32 frames = data.numFrames(0, 64);
+          TInt32 k = TInt32.scalarOf(1);
+          Result out = model.function(ServingSignature.KEY).call(Map.<String, Tensor>of(
+              ServingSignature.FEATURES, x, ServingSignature.NUM_FRAMES, frames,
+              ServingSignature.TOP_K, k))) {
+        ((TFloat32) out.get(ServingSignature.PROBABILITIES).orElseThrow())
+            .copyTo(DataBuffers.of(exported[run], false, false));
+      }
+    }
+    double largest = 0;
+    for (int i = 0; i < exported[0].length; i++) {
+      largest = Math.max(largest, Math.abs(exported[0][i] - exported[1][i]));
+    }
+    assertTrue(largest > 1e-3, "trained on 2 sampled frames as on all: " + largest);
   }
 
   @Test

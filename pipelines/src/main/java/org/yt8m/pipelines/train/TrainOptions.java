@@ -277,8 +277,8 @@ public interface TrainOptions extends ReaderOptions {
 
   @Description("Decay in [0, 1) of an exponential moving average of the weights, zero-debiased, "
       + "which the exports carry instead of the last step's weights (batch-norm statistics "
-      + "re-estimated for them); 0: none. Typical: 0.999. Turning it on or off needs "
-      + "--startNewModel (the averages are in the checkpoints).")
+      + "re-estimated for them); 0: none. Typical: 0.999. Turning it on for a run trained "
+      + "without it needs --startNewModel (its checkpoints lack the averages).")
   @Default.Float(0f)
   float getEmaDecay();
 
