@@ -65,6 +65,35 @@ public enum LabelLoss {
     return tf.math.mean(perVideo(tf, probabilities, labels), tf.constant(0));
   }
 
+  /**
+   * The targets of label smoothing by {@code epsilon} (Szegedy et al. 2016; Keras's
+   * {@code label_smoothing}): {@code y(1−ε) + ε/2} for CrossEntropyLoss, each class's
+   * independent yes/no; {@code ŷ(1−ε) + ε/C} of the normalised labels {@code ŷ} for SoftmaxLoss,
+   * which so still sum to 1 (a video without labels keeps none). {@code y} itself when
+   * {@code epsilon} is 0; HingeLoss has no smoothing.
+   */
+  public Operand<TFloat32> smoothed(Ops tf, Operand<TFloat32> y, float epsilon) {
+    if (epsilon == 0) {
+      return y;
+    }
+    Operand<TFloat32> kept = tf.constant(1 - epsilon);
+    return switch (this) {
+      case CROSS_ENTROPY -> tf.math.add(tf.math.mul(y, kept), tf.constant(epsilon / 2));
+      case SOFTMAX -> {
+        Operand<TFloat32> count = tf.reduceSum(y, tf.constant(1), ReduceSum.keepDims(true));
+        Operand<TFloat32> normalized = tf.math.div(y, tf.math.maximum(count,
+            tf.constant(1e-7f)));
+        Operand<TFloat32> uniform = tf.math.div(tf.math.mul(tf.constant(epsilon),
+            tf.math.minimum(count, tf.constant(1f))),
+            tf.dtypes.cast(tf.gather(tf.shape(y), tf.constant(1), tf.constant(0)),
+                TFloat32.class));
+        yield tf.math.add(tf.math.mul(normalized, kept), uniform);
+      }
+      case HINGE -> throw new IllegalArgumentException("label smoothing applies to "
+          + "CrossEntropyLoss and SoftmaxLoss, not " + starterName);
+    };
+  }
+
   /** Each video's loss, {@code [B]}. */
   public abstract Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
 

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -21,9 +22,10 @@ import org.tensorflow.types.TInt64;
 /**
  * The whole training graph of one model: input placeholders, L2-normalised features, a
  * training tower and a serving tower sharing the variables, the loss (label loss plus
- * {@code regularizationPenalty} times the L2 terms), the global step, the learning rate derived
- * from it (the starter's staircase decay over examples seen), per-tensor gradient clipping, the
- * optimizer step and batch-norm updates, and the serving outputs with top-k in the graph.
+ * {@code regularizationPenalty} times the L2 terms, plus the distillation term of the
+ * {@link Recipe}), the global step, the learning rate derived from it
+ * ({@link LearningRateSchedule}), per-tensor gradient clipping, the optimizer step, batch-norm
+ * updates and the {@link WeightAverage}, and the serving outputs with top-k in the graph.
  *
  * <p>Everything a resumed run needs is a variable (weights, optimizer slots, moving averages,
  * the global step), so a checkpoint of the session restores the run; hyperparameters that are
@@ -46,12 +48,24 @@ public final class TrainingGraph {
   private final Operand<TFloat32> labelLoss;
   private final BatchNormStatistics batchNormStatistics;
   private final long parameterCount;
+  private final Placeholder<TFloat32> teacherProbabilities;
+  private final WeightAverage weightAverage;
 
   /** What shapes and trains the graph. */
   public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
       LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
       float baseLearningRate, float learningRateDecay, long learningRateDecayExamples,
-      int batchSize, float clipGradientNorm, long seed, float batchNormDecay) {
+      int batchSize, float clipGradientNorm, long seed, float batchNormDecay, Recipe recipe) {
+    /** The spec without the recipe's knobs ({@link Recipe#NONE}). */
+    public Spec(Models model, ModelConfig config, long featureSize, int numClasses,
+        LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
+        float baseLearningRate, float learningRateDecay, long learningRateDecayExamples,
+        int batchSize, float clipGradientNorm, long seed, float batchNormDecay) {
+      this(model, config, featureSize, numClasses, labelLoss, regularizationPenalty, optimizer,
+          baseLearningRate, learningRateDecay, learningRateDecayExamples, batchSize,
+          clipGradientNorm, seed, batchNormDecay, Recipe.NONE);
+    }
+
     /** The spec with the starter's batch-norm decay ({@value Layers#BATCH_NORM_DECAY}). */
     public Spec(Models model, ModelConfig config, long featureSize, int numClasses,
         LabelLoss labelLoss, float regularizationPenalty, OptimizerKind optimizer,
@@ -70,6 +84,71 @@ public final class TrainingGraph {
       checkArgument(batchSize > 0, "batchSize must be positive, got %s", batchSize);
       checkArgument(batchNormDecay >= 0 && batchNormDecay < 1,
           "batchNormDecay must be in [0, 1), got %s", batchNormDecay);
+      checkArgument(recipe.labelSmoothing() == 0 || labelLoss != LabelLoss.HINGE,
+          "labelSmoothing applies to CrossEntropyLoss and SoftmaxLoss, not HingeLoss");
+      checkArgument(recipe.numFrames() == 0 || model.frameLevel(), "numFrames samples the "
+          + "frames of frame-level models; %s is video-level", model.starterName());
+    }
+
+    /** This spec with the recipe's knobs {@code newRecipe}. */
+    public Spec withRecipe(Recipe newRecipe) {
+      return new Spec(model, config, featureSize, numClasses, labelLoss, regularizationPenalty,
+          optimizer, baseLearningRate, learningRateDecay, learningRateDecayExamples, batchSize,
+          clipGradientNorm, seed, batchNormDecay, newRecipe);
+    }
+  }
+
+  /**
+   * The training recipe beyond the starter's, which the challenge winners and the Model Garden
+   * tune first; all off in {@link #NONE}. None changes the model's variables, so their values
+   * may change between runs of one model, except that turning {@code emaDecay} on for a run
+   * trained without it needs a new model: its checkpoints lack the averages.
+   *
+   * @param warmupSteps the learning rate rises linearly over these first steps (0: none), see
+   *     {@link LearningRateSchedule}
+   * @param labelSmoothing ε in [0, 1): the training loss's targets are {@code y(1−ε) + ε/2}
+   *     for CrossEntropyLoss (each class a two-way choice) and {@code ŷ(1−ε) + ε/C} for
+   *     SoftmaxLoss; evaluation's loss keeps the true labels
+   * @param emaDecay decay in [0, 1) of the {@link WeightAverage} the exports carry (0: none)
+   * @param numFrames frames the trainer samples per video of each training batch, for
+   *     frame-level models (0: all), as {@code --sampleRandomFrames} says: at random or a
+   *     random run; serving sees all frames
+   * @param distillWeight weight of the cross-entropy against a teacher's probabilities fed to
+   *     {@link #teacherProbabilities} (0: no teacher)
+   */
+  public record Recipe(long warmupSteps, float labelSmoothing, float emaDecay, int numFrames,
+      float distillWeight) {
+    public static final Recipe NONE = new Recipe(0, 0f, 0f, 0, 0f);
+
+    public Recipe {
+      checkArgument(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
+      checkArgument(labelSmoothing >= 0 && labelSmoothing < 1,
+          "labelSmoothing must be in [0, 1), got %s", labelSmoothing);
+      checkArgument(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1), got %s",
+          emaDecay);
+      checkArgument(numFrames >= 0, "numFrames must be >= 0, got %s", numFrames);
+      checkArgument(distillWeight >= 0 && Float.isFinite(distillWeight),
+          "distillWeight must be a number >= 0, got %s", distillWeight);
+    }
+
+    public Recipe withWarmupSteps(long steps) {
+      return new Recipe(steps, labelSmoothing, emaDecay, numFrames, distillWeight);
+    }
+
+    public Recipe withLabelSmoothing(float epsilon) {
+      return new Recipe(warmupSteps, epsilon, emaDecay, numFrames, distillWeight);
+    }
+
+    public Recipe withEmaDecay(float decay) {
+      return new Recipe(warmupSteps, labelSmoothing, decay, numFrames, distillWeight);
+    }
+
+    public Recipe withNumFrames(int frames) {
+      return new Recipe(warmupSteps, labelSmoothing, emaDecay, frames, distillWeight);
+    }
+
+    public Recipe withDistillWeight(float weight) {
+      return new Recipe(warmupSteps, labelSmoothing, emaDecay, numFrames, weight);
     }
   }
 
@@ -99,15 +178,30 @@ public final class TrainingGraph {
         model.probabilities(tf.withSubScope("serve"), parameters, new ModelInput(normalized,
             numFrames, spec.featureSize(), spec.numClasses(), false)));
 
-    labelLoss = tf.withName("label_loss").identity(
-        spec.labelLoss().loss(tf, trainingProbabilities, labels));
-    loss = tf.withName("loss").math.add(labelLoss,
+    labelLoss = tf.withName("label_loss").identity(spec.labelLoss().loss(tf,
+        trainingProbabilities, spec.labelLoss().smoothed(tf, labels,
+            spec.recipe().labelSmoothing())));
+    Operand<TFloat32> total = tf.math.add(labelLoss,
         tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
+    teacherProbabilities = spec.recipe().distillWeight() > 0
+        ? tf.withName("teacher_probabilities").placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(-1, spec.numClasses()))) : null;
+    if (teacherProbabilities != null) {
+      total = tf.math.add(total, tf.math.mul(tf.constant(spec.recipe().distillWeight()),
+          LabelLoss.CROSS_ENTROPY.loss(tf, trainingProbabilities, teacherProbabilities)));
+    }
+    loss = tf.withName("loss").identity(total);
     batchNormStatistics = BatchNormStatistics.of(tf, parameters);
     parameterCount = parameters.trainableVariables().stream()
         .mapToLong(variable -> variable.shape().size()).sum();
-    learningRate = tf.withName("learning_rate").identity(learningRate(tf, spec));
-    trainStep = trainStep(tf, graph, spec, parameters);
+    learningRate = tf.withName("learning_rate").identity(
+        LearningRateSchedule.rate(tf, globalStep, spec));
+    Op applied = optimizerStep(tf, graph, spec, parameters);
+    weightAverage = spec.recipe().emaDecay() > 0 ? WeightAverage.of(tf,
+        parameters.trainableVariables(), globalStep, spec.recipe().emaDecay(), applied) : null;
+    trainStep = tf.withName("train_step").withControlDependencies(List.of(
+        weightAverage == null ? applied : weightAverage.update()))
+        .assignAdd(globalStep, tf.constant(1L));
 
     TopK<TFloat32, TInt32> top = tf.nn.topK(servingProbabilities, topK, TInt32.class);
     topClasses = tf.withName(ServingSignature.TOP_CLASSES).identity(top.indices());
@@ -205,6 +299,16 @@ public final class TrainingGraph {
     return parameterCount;
   }
 
+  /** The teacher's probabilities {@code [B, C]} the loss distils; null without a teacher. */
+  public Placeholder<TFloat32> teacherProbabilities() {
+    return teacherProbabilities;
+  }
+
+  /** The average of the weights the exports carry; empty without {@code emaDecay}. */
+  public Optional<WeightAverage> weightAverage() {
+    return Optional.ofNullable(weightAverage);
+  }
+
   /** Each video's label loss through the serving tower (what an export's evaluation reads). */
   public Operand<TFloat32> servingLoss() {
     return servingLoss;
@@ -218,16 +322,8 @@ public final class TrainingGraph {
     return topScores;
   }
 
-  /** {@code base · decay^floor(step · batchSize / decayExamples)}. */
-  private Operand<TFloat32> learningRate(Ops tf, Spec spec) {
-    Operand<TInt64> examples = tf.math.mul(globalStep, tf.constant((long) spec.batchSize()));
-    Operand<TInt64> decays = tf.math.floorDiv(examples,
-        tf.constant(spec.learningRateDecayExamples()));
-    return tf.math.mul(tf.constant(spec.baseLearningRate()), tf.math.pow(
-        tf.constant(spec.learningRateDecay()), tf.dtypes.cast(decays, TFloat32.class)));
-  }
-
-  private Op trainStep(Ops tf, Graph graph, Spec spec, Parameters parameters) {
+  /** The optimizer's update of the weights (after batch norm's updates). */
+  private Op optimizerStep(Ops tf, Graph graph, Spec spec, Parameters parameters) {
     List<Variable<TFloat32>> variables = parameters.trainableVariables();
     Output<?>[] targets = variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
     Output<?>[] gradients = graph.addGradients(loss.asOutput(), targets);
@@ -236,10 +332,8 @@ public final class TrainingGraph {
       clipped.add(clipByNorm(tf, gradient.expect(TFloat32.class), spec.clipGradientNorm()));
     }
     Ops afterUpdates = tf.withControlDependencies(parameters.updates());
-    Op applied = spec.optimizer().apply(afterUpdates.withSubScope("optimizer"), variables,
+    return spec.optimizer().apply(afterUpdates.withSubScope("optimizer"), variables,
         clipped, learningRate);
-    return tf.withName("train_step").withControlDependencies(List.of(applied))
-        .assignAdd(globalStep, tf.constant(1L));
   }
 
   /** tf.clip_by_norm per tensor: {@code g · c / max(‖g‖, c)}; c ≤ 0 turns clipping off. */

@@ -165,6 +165,25 @@ public final class ExportedModel implements AutoCloseable {
     return run(videos, k, subset(classes), null).top();
   }
 
+  /**
+   * {@code [B·C]}: the probabilities of the batch already in tensors, {@code features} as the
+   * {@value ServingSignature#KEY} signature takes them and {@code numFrames} for a frame-level
+   * model (else null): a distilling trainer's teacher scoring its batches.
+   */
+  public float[] probabilities(TFloat32 features, @Nullable TInt32 numFrames)
+      throws InterruptedException {
+    Session.Runner runner = session.runner().feed(featuresInput, features).fetch(probabilities);
+    if (numFramesInput != null) {
+      runner.feed(numFramesInput, numFrames);
+    }
+    try (Result result = runBounded(runner)) {
+      TFloat32 scores = (TFloat32) result.get(0);
+      float[] all = new float[Math.toIntExact(scores.size())];
+      scores.copyTo(DataBuffers.of(all, false, false));
+      return all;
+    }
+  }
+
   @Override
   public void close() {
     bundle.close();

@@ -23,6 +23,13 @@ import org.yt8m.model.record.VideoRecord;
  *       the dequantized range [-1.9921875, 2.0078125] that real features lie in.
  *   <li>Frame-level videos repeat the video's vector with per-frame noise, quantized to bytes,
  *       over a number of frames drawn from {@code [minFrames, maxFrames]}.
+ *   <li>Or, with {@link FrameLabels#PATTERNS}, frame-level labels say <em>which</em> frame
+ *       patterns occur: each class owns a random pattern, and each frame is, at random, one of
+ *       the video's classes' patterns or one of {@value #BACKGROUND_PATTERNS} background
+ *       patterns that belong to no class, times a random sign, plus noise. The sign makes the
+ *       mean of the frames carry almost nothing, so mean pooling (FrameLevelLogisticModel)
+ *       cannot learn the labels, while a sign-free detector pooled over the frames (cluster
+ *       pooling: DbofModel, NetVLAD, NeXtVLAD) can.
  * </ul>
  *
  * <p>Everything is a function of the seed: the same seed and stream give the same records on
@@ -37,10 +44,21 @@ public final class SyntheticVideos {
   private static final double PROTOTYPE_SCALE = 0.5;
   private static final double VIDEO_NOISE = 0.5;
   private static final double FRAME_NOISE = 0.3;
+  private static final int BACKGROUND_PATTERNS = 8;
+  /** Pattern frames' noise relative to the patterns' scale. */
+  private static final double PATTERN_NOISE = 0.3;
   private static final ConcurrentHashMap<Key, SyntheticVideos> INSTANCES =
       new ConcurrentHashMap<>();
 
-  private record Key(long seed, int numClasses, FeatureSpec features) {}
+  private record Key(long seed, int numClasses, FeatureSpec features, FrameLabels frameLabels) {}
+
+  /** What the labels of a frame-level video say about its frames. */
+  public enum FrameLabels {
+    /** The frames scatter around the mean of the video's classes' prototypes. */
+    MEAN,
+    /** Which class patterns occur among the frames, each frame with a random sign. */
+    PATTERNS
+  }
 
   private final long seed;
   private final int numClasses;
@@ -48,12 +66,17 @@ public final class SyntheticVideos {
   private final int size;
   private final double[] classCdf;
   private final float[] prototypes;
+  private final FrameLabels frameLabels;
+  /** With {@link FrameLabels#PATTERNS}: the classes' patterns, then the background ones. */
+  private final float[] patterns;
 
-  private SyntheticVideos(long seed, int numClasses, FeatureSpec features) {
+  private SyntheticVideos(long seed, int numClasses, FeatureSpec features,
+      FrameLabels frameLabels) {
     checkArgument(numClasses > 0, "numClasses must be positive: %s", numClasses);
     this.seed = seed;
     this.numClasses = numClasses;
     this.features = features;
+    this.frameLabels = frameLabels;
     this.size = features.totalSize();
     classCdf = new double[numClasses];
     double total = 0;
@@ -69,12 +92,24 @@ public final class SyntheticVideos {
     for (int i = 0; i < prototypes.length; i++) {
       prototypes[i] = (float) (PROTOTYPE_SCALE * gaussian(random));
     }
+    patterns = new float[frameLabels == FrameLabels.PATTERNS
+        ? (numClasses + BACKGROUND_PATTERNS) * size : 0];
+    for (int i = 0; i < patterns.length; i++) {
+      patterns[i] = (float) (PROTOTYPE_SCALE * gaussian(random));
+    }
   }
 
-  /** The shared generator of these parameters (built once per JVM). */
+  /** The shared generator of these parameters (built once per JVM), frames around the mean. */
   public static SyntheticVideos of(long seed, int numClasses, FeatureSpec features) {
-    return INSTANCES.computeIfAbsent(new Key(seed, numClasses, features),
-        key -> new SyntheticVideos(key.seed(), key.numClasses(), key.features()));
+    return of(seed, numClasses, features, FrameLabels.MEAN);
+  }
+
+  /** The shared generator of these parameters whose frames are as {@code frameLabels} says. */
+  public static SyntheticVideos of(long seed, int numClasses, FeatureSpec features,
+      FrameLabels frameLabels) {
+    return INSTANCES.computeIfAbsent(new Key(seed, numClasses, features, frameLabels),
+        key -> new SyntheticVideos(key.seed(), key.numClasses(), key.features(),
+            key.frameLabels()));
   }
 
   public long seed() {
@@ -107,6 +142,10 @@ public final class SyntheticVideos {
     checkArgument(0 < minFrames && minFrames <= maxFrames, "bad frame range [%s, %s]",
         minFrames, maxFrames);
     int[] labels = labels(random);
+    if (frameLabels == FrameLabels.PATTERNS) {
+      return patternFrames(id, random, labels, minFrames + random.nextInt(maxFrames - minFrames
+          + 1));
+    }
     float[] center = center(labels);
     for (int d = 0; d < size; d++) {
       center[d] += (float) (VIDEO_NOISE * gaussian(random));
@@ -117,6 +156,22 @@ public final class SyntheticVideos {
       for (int d = 0; d < size; d++) {
         quantized[f * size + d] =
             Dequantization.quantize((float) (center[d] + FRAME_NOISE * gaussian(random)));
+      }
+    }
+    return FrameRecord.of(id, labels, numFrames, size, quantized);
+  }
+
+  /** Frames each a class pattern of {@code labels} or a background one, signed, noisy. */
+  private FrameRecord patternFrames(String id, SplittableRandom random, int[] labels,
+      int numFrames) {
+    byte[] quantized = new byte[numFrames * size];
+    for (int f = 0; f < numFrames; f++) {
+      int pattern = random.nextBoolean() ? labels[random.nextInt(labels.length)]
+          : numClasses + random.nextInt(BACKGROUND_PATTERNS);
+      double sign = random.nextBoolean() ? 1 : -1;
+      for (int d = 0; d < size; d++) {
+        quantized[f * size + d] = Dequantization.quantize(clamp(sign * patterns[pattern * size
+            + d] + PATTERN_NOISE * PROTOTYPE_SCALE * gaussian(random)));
       }
     }
     return FrameRecord.of(id, labels, numFrames, size, quantized);

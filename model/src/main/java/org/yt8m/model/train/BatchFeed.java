@@ -39,6 +39,15 @@ final class BatchFeed implements AutoCloseable {
     return numFrames == null ? runner : runner.feed(graph.numFrames(), numFrames);
   }
 
+  TFloat32 features() {
+    return features;
+  }
+
+  /** Frames per video; null for video-level batches. */
+  @Nullable TInt32 numFrames() {
+    return numFrames;
+  }
+
   @Override
   public void close() {
     features.close();

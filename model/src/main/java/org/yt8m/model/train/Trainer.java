@@ -1,5 +1,7 @@
 package org.yt8m.model.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -25,8 +28,10 @@ import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
 import org.yt8m.model.nn.TrainingGraph;
+import org.yt8m.model.nn.WeightAverage;
 import org.yt8m.model.train.input.Batch;
 import org.yt8m.model.train.input.BatchSource;
+import org.yt8m.model.train.input.FrameSampler;
 import org.yt8m.model.train.input.ShardSource;
 import org.yt8m.model.train.summary.EventFileWriter;
 import org.yt8m.model.train.summary.EventLogs;
@@ -39,11 +44,13 @@ import org.yt8m.model.train.summary.EventLogs;
  * checkpoint (global step, optimizer state and so the learning-rate schedule) and continues
  * its {@link RunId} unless told to start a new model (a new run), drops event-log steps past
  * that checkpoint so no step is logged twice, then runs steps on batches the input threads
- * prepared ahead. Every {@code logEverySteps} it prints a progress line and writes the summary
- * scalars; every {@code exportModelSteps} and at the end it re-estimates batch norm's
- * statistics for the weights it saves (and warns when the serving model would still score the
- * last batch much worse than the training graph), then checkpoints and exports the serving
- * model. It stops without writing once it has lost its lease.
+ * prepared ahead (their frames sampled with the recipe's {@code numFrames}; scored by the
+ * teacher when it distils). Every {@code logEverySteps} it prints a progress line and writes
+ * the summary scalars; every {@code exportModelSteps} and at the end it re-estimates batch
+ * norm's statistics for the weights it saves (and warns when the serving model would still
+ * score the last batch much worse than the training graph), then checkpoints and exports the
+ * serving model (with {@code emaDecay}, the averaged weights: {@link WeightAverage}). It stops
+ * without writing once it has lost its lease.
  */
 public final class Trainer {
   /** Predictions per video the batch metrics rank, as eval.py's top_k. */
@@ -56,6 +63,7 @@ public final class Trainer {
   private final List<ShardSource> shards;
   private final long recordsPerEpoch;
   private final Consumer<String> log;
+  private final @Nullable Distillation teacher;
 
   /**
    * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
@@ -64,6 +72,12 @@ public final class Trainer {
   public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log) {
+    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, null);
+  }
+
+  private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
+      TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
+      Consumer<String> log, @Nullable Distillation teacher) {
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -71,6 +85,14 @@ public final class Trainer {
     this.shards = List.copyOf(shards);
     this.recordsPerEpoch = recordsPerEpoch;
     this.log = log;
+    this.teacher = teacher;
+  }
+
+  /** This run distilling from {@code newTeacher} by the spec's {@code distillWeight}. */
+  public Trainer distillingFrom(Distillation newTeacher) {
+    checkArgument(spec.recipe().distillWeight() > 0, "distilling from %s needs a "
+        + "distillWeight > 0", newTeacher);
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, newTeacher);
   }
 
   /**
@@ -78,6 +100,8 @@ public final class Trainer {
    * killed runs left, and trains.
    */
   public TrainingResult run() throws IOException, InterruptedException {
+    checkArgument(teacher != null || spec.recipe().distillWeight() == 0, "distillWeight %s "
+        + "without a teacher to distil from", spec.recipe().distillWeight());
     try (TrainerLease lease = TrainerLease.acquire(dir, log);
         ScratchDirectory scratch = ScratchDirectory.create("train")) {
       checkFlags();
@@ -193,6 +217,7 @@ public final class Trainer {
     private final EventDir events;
     private final Path scratch;
     private final BatchNormRefresh batchNorm;
+    private final FrameSampler frameSampler;
     private final long firstStep;
     private final RunId runId;
     private final TrainerLease lease;
@@ -214,6 +239,8 @@ public final class Trainer {
       this.events = events;
       this.scratch = scratch;
       this.batchNorm = new BatchNormRefresh(graph, spec);
+      this.frameSampler = new FrameSampler(spec.recipe().numFrames(),
+          spec.config().sampleRandomFrames(), settings.seed() + firstStep);
       this.firstStep = firstStep;
       this.runId = runId;
       this.lease = lease;
@@ -229,7 +256,7 @@ public final class Trainer {
         if (next.isEmpty()) {
           break;
         }
-        Batch batch = next.get();
+        Batch batch = frameSampler.sample(next.get());
         lease.checkHeld();
         boolean report = (step + 1) % settings.logEverySteps() == 0;
         trainOn(batch, report, writer);
@@ -250,10 +277,14 @@ public final class Trainer {
     }
 
     private void trainOn(Batch batch, boolean report, EventFileWriter writer)
-        throws IOException {
-      try (BatchFeed feed = new BatchFeed(batch, spec)) {
+        throws IOException, InterruptedException {
+      try (BatchFeed feed = new BatchFeed(batch, spec);
+          TFloat32 taught = teacher == null ? null : teacher.probabilities(feed)) {
         Session.Runner runner = feed.runner(session, graph).addTarget(graph.trainStep())
             .fetch(graph.loss());
+        if (taught != null) {
+          runner.feed(graph.teacherProbabilities(), taught);
+        }
         if (report) {
           runner.fetch(graph.trainingProbabilities()).fetch(graph.learningRate());
         }
@@ -313,11 +344,29 @@ public final class Trainer {
       return Duration.ofSeconds((long) ((lastStep - step) / stepsPerSecond));
     }
 
+    /**
+     * Exports the model; with a weight average, the averaged model: the averages swapped in,
+     * batch norm's statistics re-estimated for them, and the trained weights swapped back
+     * after (the checkpoint, saved before, holds the trained weights and the averages).
+     */
+    private void exportAveraged() throws IOException {
+      Optional<WeightAverage> average = graph.weightAverage();
+      if (average.isPresent()) {
+        session.runner().addTarget(average.get().useAverages()).run();
+        batchNorm.refresh(session, step).ifPresent(log);
+      }
+      try {
+        exports.export(session, graph.signatures(), flags, runId, step, scratch);
+      } finally {
+        average.ifPresent(a -> session.runner().addTarget(a.restoreTrained()).run());
+      }
+    }
+
     private void save(EventFileWriter writer) throws IOException {
       lease.confirmHeld();
       batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
-      exports.export(session, graph.signatures(), flags, runId, step, scratch);
+      exportAveraged();
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
       savedStep = step;
       writer.flush();

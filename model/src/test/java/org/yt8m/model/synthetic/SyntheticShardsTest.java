@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.yt8m.model.io.TfRecordReader;
 import org.yt8m.model.io.Yt8mDecoder;
@@ -106,6 +107,74 @@ class SyntheticShardsTest {
     assertEquals(40, records.size());
     assertTrue(records.stream().allMatch(r -> r.numFrames() >= 10 && r.numFrames() <= 330));
     assertTrue(records.stream().anyMatch(r -> r.numFrames() > 300), "some longer than 300");
+  }
+
+  /**
+   * Pattern frames are signed patterns: their mean is short beside the frames (around the mean,
+   * frames are close to it), frames of two videos are, up to their sign, the same few patterns
+   * plus noise, and the same seed gives the same frames.
+   */
+  @Test
+  void patternFramesSayWhichPatternsOccurNotWhatTheMeanIs() {
+    FeatureSpec spec = FeatureSpec.parse("rgb", "64");
+    SyntheticVideos patterns = SyntheticVideos.of(7, 10, spec,
+        SyntheticVideos.FrameLabels.PATTERNS);
+    SyntheticVideos means = SyntheticVideos.of(7, 10, spec);
+    assertTrue(meanOverFrameLength(patterns) < 0.5, "patterns " + meanOverFrameLength(patterns));
+    assertTrue(meanOverFrameLength(means) > 0.8, "means " + meanOverFrameLength(means));
+
+    FrameRecord first = patterns.frames("a", new SplittableRandom(3), 10, 20);
+    FrameRecord again = patterns.frames("a", new SplittableRandom(3), 10, 20);
+    assertArrayEquals(frames(first), frames(again));
+    FrameRecord other = patterns.frames("b", new SplittableRandom(4), 10, 20);
+    float[] a = frames(first);
+    float[] b = frames(other);
+    double best = 0;
+    for (int i = 0; i < first.numFrames(); i++) {
+      for (int j = 0; j < other.numFrames(); j++) {
+        best = Math.max(best, Math.abs(cosine(a, i * 64, b, j * 64, 64)));
+      }
+    }
+    assertTrue(best > 0.9, "no frame of b is ± a frame of a: best |cos| " + best);
+  }
+
+  private static double meanOverFrameLength(SyntheticVideos generator) {
+    SplittableRandom random = new SplittableRandom(5);
+    double ratios = 0;
+    for (int v = 0; v < 100; v++) {
+      FrameRecord video = generator.frames("v" + v, random, 10, 20);
+      float[] values = frames(video);
+      double[] mean = new double[64];
+      double frameLengths = 0;
+      for (int f = 0; f < video.numFrames(); f++) {
+        double squares = 0;
+        for (int d = 0; d < 64; d++) {
+          mean[d] += values[f * 64 + d] / (double) video.numFrames();
+          squares += values[f * 64 + d] * values[f * 64 + d];
+        }
+        frameLengths += Math.sqrt(squares) / video.numFrames();
+      }
+      ratios += Math.sqrt(java.util.Arrays.stream(mean).map(x -> x * x).sum()) / frameLengths;
+    }
+    return ratios / 100;
+  }
+
+  private static float[] frames(FrameRecord video) {
+    float[] values = new float[video.numFrames() * video.frameSize()];
+    video.dequantizeInto(values, 0);
+    return values;
+  }
+
+  private static double cosine(float[] a, int i, float[] b, int j, int size) {
+    double dot = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int d = 0; d < size; d++) {
+      dot += a[i + d] * b[j + d];
+      aa += a[i + d] * a[i + d];
+      bb += b[j + d] * b[j + d];
+    }
+    return dot / Math.sqrt(aa * bb);
   }
 
   private static byte[] write(SyntheticShards shards, int shard, long seed) throws IOException {

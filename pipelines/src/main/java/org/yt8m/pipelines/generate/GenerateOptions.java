@@ -5,6 +5,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.model.synthetic.SyntheticVideos.FrameLabels;
 
 /** Options of {@code yt8m generate}. */
 public interface GenerateOptions extends PipelineOptions {
@@ -40,6 +41,16 @@ public interface GenerateOptions extends PipelineOptions {
   boolean getFrameFeatures();
 
   void setFrameFeatures(boolean frameFeatures);
+
+  @Description("With --frameFeatures: MEAN (frames around the mean of the video's classes' "
+      + "prototypes) or PATTERNS (each frame one of its classes' patterns or a background "
+      + "pattern, with a random sign: the labels say which patterns occur, the frames' mean "
+      + "says almost nothing, so only models that pool over the frames, such as NetVladModel "
+      + "and NeXtVladModel, learn them).")
+  @Default.Enum("MEAN")
+  FrameLabels getFrameLabels();
+
+  void setFrameLabels(FrameLabels frameLabels);
 
   @Description("Seed of the hidden model and of every shard: the same flags and seed write "
       + "byte-identical shards.")

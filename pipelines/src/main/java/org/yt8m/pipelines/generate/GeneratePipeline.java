@@ -43,7 +43,8 @@ public final class GeneratePipeline {
         .withShards(shards(options))
         .withSeed(options.getSeed())
         .withNumClasses(options.getNumClasses())
-        .withCompression(options.getCompression()));
+        .withCompression(options.getCompression())
+        .withFrameLabels(options.getFrameLabels()));
     return pipeline.run();
   }
 

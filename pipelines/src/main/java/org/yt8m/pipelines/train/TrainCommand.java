@@ -15,6 +15,8 @@ import org.yt8m.model.nn.Models;
 import org.yt8m.model.nn.OptimizerKind;
 import org.yt8m.model.nn.TrainingGraph;
 import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.serving.LoadedModels;
+import org.yt8m.model.train.Distillation;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.Trainer;
 import org.yt8m.model.train.TrainerSettings;
@@ -24,6 +26,7 @@ import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.pipelines.prepare.PrepareManifest;
 import org.yt8m.transforms.io.FileSystemsShards;
+import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.io.FileSystemsTrainDir;
 
 /**
@@ -56,9 +59,21 @@ public final class TrainCommand {
         options.getCompression());
     out.printf(Locale.ROOT, "training %s on %d shard%s matching %s%n", flags.model(),
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
-    TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir(),
+    Trainer trainer = new Trainer(FileSystemsTrainDir.of(options.getTrainDir(),
         GcsLeaseFile.opener(options)), flags, spec, settings, shards, preparedRecords(shards),
-        out::println).run();
+        out::println);
+    TrainingResult result;
+    if (options.getDistillFrom() == null) {
+      result = trainer.run();
+    } else {
+      ModelLocation teacher = ModelLocation.export(options.getDistillFrom());
+      try (LoadedModels.Lease lease = LoadedModels.acquire(teacher.exportDir(), teacher::fetch,
+          1)) {
+        out.printf(Locale.ROOT, "distilling from %s (weight %s)%n", lease.model(),
+            options.getDistillWeight());
+        result = trainer.distillingFrom(Distillation.of(lease.model(), flags)).run();
+      }
+    }
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
     return result;
@@ -77,6 +92,9 @@ public final class TrainCommand {
     }
     requireFiniteNonNegative("regularizationPenalty", options.getRegularizationPenalty());
     requireFiniteNonNegative("clipGradientNorm", options.getClipGradientNorm());
+    if (options.getDistillFrom() != null) {
+      requirePositive("distillWeight", options.getDistillWeight());
+    }
   }
 
   private static void requirePositive(String flag, float value) {
@@ -137,12 +155,16 @@ public final class TrainCommand {
         options.getFrameFeatures(), options.getLabelLoss(), options.getNumClasses(), config);
   }
 
-  private static TrainingGraph.Spec spec(TrainOptions options, ModelFlags flags) {
+  /** The graph's spec for this run: the model, the optimizer's flags and the recipe's. */
+  static TrainingGraph.Spec spec(TrainOptions options, ModelFlags flags) {
     return new TrainingGraph.Spec(Models.byName(flags.model()), flags.config(),
         flags.features().totalSize(), flags.numClasses(), LabelLoss.byName(flags.labelLoss()),
         options.getRegularizationPenalty(), OptimizerKind.byName(options.getOptimizer()),
         options.getBaseLearningRate(), options.getLearningRateDecay(),
         options.getLearningRateDecayExamples(), options.getBatchSize(),
-        options.getClipGradientNorm(), options.getSeed(), options.getBatchNormDecay());
+        options.getClipGradientNorm(), options.getSeed(), options.getBatchNormDecay())
+        .withRecipe(new TrainingGraph.Recipe(options.getWarmupSteps(),
+            options.getLabelSmoothing(), options.getEmaDecay(), options.getNumFrames(),
+            options.getDistillFrom() == null ? 0f : options.getDistillWeight()));
   }
 }

@@ -260,6 +260,52 @@ public interface TrainOptions extends ReaderOptions {
 
   void setNextvladGatingReduction(int nextvladGatingReduction);
 
+  @Description("Linear learning-rate warmup: step s (from 0) trains at min(1, (s + 1) / N) "
+      + "times the scheduled rate over the first N steps (0: none).")
+  @Default.Long(0L)
+  long getWarmupSteps();
+
+  void setWarmupSteps(long warmupSteps);
+
+  @Description("Label smoothing ε in [0, 1): the training loss's targets become y(1-ε) + ε/2 "
+      + "(CrossEntropyLoss) or the normalised labels times 1-ε plus ε/numClasses "
+      + "(SoftmaxLoss); not with HingeLoss. Evaluation keeps the true labels.")
+  @Default.Float(0f)
+  float getLabelSmoothing();
+
+  void setLabelSmoothing(float labelSmoothing);
+
+  @Description("Decay in [0, 1) of an exponential moving average of the weights, zero-debiased, "
+      + "which the exports carry instead of the last step's weights (batch-norm statistics "
+      + "re-estimated for them); 0: none. Typical: 0.999. Turning it on for a run trained "
+      + "without it needs --startNewModel (its checkpoints lack the averages).")
+  @Default.Float(0f)
+  float getEmaDecay();
+
+  void setEmaDecay(float emaDecay);
+
+  @Description("Frame-level models: frames sampled per video of each training batch (0: all), "
+      + "at random with --sampleRandomFrames, else a random run of consecutive frames, as the "
+      + "starter's DbofModel samples; the exports score all frames.")
+  @Default.Integer(0)
+  int getNumFrames();
+
+  void setNumFrames(int numFrames);
+
+  @Description("Distil from this exported model (trainDir/export/step_N, local or gs://): it "
+      + "scores every training batch, and --distillWeight times the cross-entropy against its "
+      + "probabilities is added to the loss. It must read the same features and score the "
+      + "same classes.")
+  String getDistillFrom();
+
+  void setDistillFrom(String distillFrom);
+
+  @Description("Weight of the loss against --distillFrom's probabilities.")
+  @Default.Float(1f)
+  float getDistillWeight();
+
+  void setDistillWeight(float distillWeight);
+
   @Description("One progress line and one TensorBoard point every this many steps.")
   @Default.Integer(10)
   int getLogEverySteps();

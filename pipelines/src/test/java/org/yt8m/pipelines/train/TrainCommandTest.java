@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.yt8m.model.nn.ModelConfig;
+import org.yt8m.model.nn.TrainingGraph;
 
 /**
  * Optimizer flags that would train nothing, or NaN, are refused before anything is written;
@@ -50,6 +51,29 @@ class TrainCommandTest {
     assertEquals(ModelConfig.NeXtVlad.DEFAULTS, config.nextVlad());
   }
 
+  @Test
+  void theRecipeFlagsReachTheSpec() {
+    TrainOptions options = PipelineOptionsFactory.fromArgs("--trainDataPattern=x",
+        "--trainDir=y", "--model=NetVladModel", "--frameFeatures", "--warmupSteps=500",
+        "--labelSmoothing=0.1", "--emaDecay=0.999", "--numFrames=60", "--distillWeight=2")
+        .as(TrainOptions.class);
+    assertEquals(new TrainingGraph.Recipe(500, 0.1f, 0.999f, 60, 0f),
+        TrainCommand.spec(options, TrainCommand.modelFlags(options)).recipe(),
+        "no teacher, no distillation");
+    options.setDistillFrom("teacher");
+    assertEquals(2f, TrainCommand.spec(options, TrainCommand.modelFlags(options)).recipe()
+        .distillWeight());
+  }
+
+  @Test
+  void aTeacherWithoutWeightIsRefused() {
+    TrainOptions options = PipelineOptionsFactory.fromArgs("--trainDataPattern=x",
+        "--trainDir=y", "--distillFrom=" + dir, "--distillWeight=0").as(TrainOptions.class);
+    assertEquals("--distillWeight must be a positive number, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> TrainCommand.validate(options))
+            .getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "baseLearningRate=NaN | --baseLearningRate must be a positive number, got NaN",
@@ -59,7 +83,12 @@ class TrainCommandTest {
       "learningRateDecay=0 | --learningRateDecay must be a positive number, got 0.0",
       "learningRateDecayExamples=0 | --learningRateDecayExamples must be positive, got 0",
       "regularizationPenalty=NaN | --regularizationPenalty must be a number >= 0, got NaN",
-      "clipGradientNorm=-1 | --clipGradientNorm must be a number >= 0, got -1.0"})
+      "clipGradientNorm=-1 | --clipGradientNorm must be a number >= 0, got -1.0",
+      "labelSmoothing=1.5 | labelSmoothing must be in [0, 1), got 1.5",
+      "emaDecay=1 | emaDecay must be in [0, 1), got 1.0",
+      "warmupSteps=-1 | warmupSteps must be >= 0, got -1",
+      "numFrames=30 | numFrames samples the frames of frame-level models; LogisticModel is "
+          + "video-level"})
   void nonsenseOptimizerFlagsAreRefused(String flag, String message) throws Exception {
     Path trainDir = dir.resolve("train");
     TrainOptions options = PipelineOptionsFactory.fromArgs("--trainDataPattern=" + dir

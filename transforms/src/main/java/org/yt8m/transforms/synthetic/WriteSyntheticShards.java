@@ -31,6 +31,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.synthetic.SyntheticShards;
 import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.synthetic.SyntheticVideos.FrameLabels;
 import org.yt8m.transforms.io.CommitFileSet;
 import org.yt8m.transforms.io.FileSet;
 import org.yt8m.transforms.io.StagedFile;
@@ -59,42 +60,57 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
   private final long seed;
   private final int numClasses;
   private final Compression compression;
+  private final FrameLabels frameLabels;
 
   private WriteSyntheticShards(String outputDir, SyntheticShards shards, long seed,
-      int numClasses, Compression compression) {
+      int numClasses, Compression compression, FrameLabels frameLabels) {
     this.outputDir = outputDir;
     this.shards = shards;
     this.seed = seed;
     this.numClasses = numClasses;
     this.compression = compression;
+    this.frameLabels = frameLabels;
   }
 
   /** Writes into {@code outputDir} (a local path or any Beam file system's, e.g. gs://). */
   public static WriteSyntheticShards to(String outputDir) {
     return new WriteSyntheticShards(outputDir,
         new SyntheticShards("train", 1000, 4, false, SyntheticShards.DEFAULT_MIN_FRAMES,
-            SyntheticShards.DEFAULT_MAX_FRAMES), 1, 3862, Compression.UNCOMPRESSED);
+            SyntheticShards.DEFAULT_MAX_FRAMES), 1, 3862, Compression.UNCOMPRESSED,
+        FrameLabels.MEAN);
   }
 
   /** The split's layout (default: 1000 video-level training videos in 4 shards). */
   public WriteSyntheticShards withShards(SyntheticShards shards) {
     return new WriteSyntheticShards(outputDir, requireNonNull(shards), seed, numClasses,
-        compression);
+        compression, frameLabels);
   }
 
   /** The seed of the hidden model and of every shard (default 1). */
   public WriteSyntheticShards withSeed(long seed) {
-    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression);
+    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression,
+        frameLabels);
   }
 
   /** The number of classes (default 3862). */
   public WriteSyntheticShards withNumClasses(int numClasses) {
-    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression);
+    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression,
+        frameLabels);
   }
 
   /** UNCOMPRESSED (default) or GZIP, which adds {@code .gz} to the shard names. */
   public WriteSyntheticShards withCompression(Compression compression) {
-    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression);
+    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression,
+        frameLabels);
+  }
+
+  /**
+   * What frame-level labels say about the frames (default {@link FrameLabels#MEAN});
+   * {@link FrameLabels#PATTERNS} writes data that only models pooling over the frames learn.
+   */
+  public WriteSyntheticShards withFrameLabels(FrameLabels frameLabels) {
+    return new WriteSyntheticShards(outputDir, shards, seed, numClasses, compression,
+        requireNonNull(frameLabels));
   }
 
   /** The manifest of a split's shards: {@code manifest-SPLIT.json}. */
@@ -137,6 +153,7 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
     json.put("seed", seed);
     json.put("num_classes", numClasses);
     json.put("compression", compression.toString());
+    json.put("frame_labels", frameLabels.toString());
     return json;
   }
 
@@ -151,7 +168,9 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
         .add(DisplayData.item("frameLevel", shards.frameLevel()).withLabel("Frame-level"))
         .add(DisplayData.item("seed", seed).withLabel("Seed"))
         .add(DisplayData.item("numClasses", numClasses).withLabel("Classes"))
-        .add(DisplayData.item("compression", compression.toString()).withLabel("Compression"));
+        .add(DisplayData.item("compression", compression.toString()).withLabel("Compression"))
+        .add(DisplayData.item("frameLabels", frameLabels.toString())
+            .withLabel("Frame-level labels"));
   }
 
   /** Writes one shard into the split's staging directory. */
@@ -175,7 +194,8 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
       SyntheticShards shards = spec.shards;
       FeatureSpec features = shards.frameLevel() ? FeatureSpec.FRAME_DEFAULT
           : FeatureSpec.VIDEO_DEFAULT;
-      SyntheticVideos videos = SyntheticVideos.of(spec.seed, spec.numClasses, features);
+      SyntheticVideos videos = SyntheticVideos.of(spec.seed, spec.numClasses, features,
+          spec.frameLabels);
       StagedFile staged = set.stage(set.files().get(shard), MimeTypes.BINARY, stream -> {
         // The compressor is closed to finish its stream; the stream itself is the set's.
         OutputStream unclosed = new FilterOutputStream(stream) {
