@@ -33,6 +33,7 @@ public final class TrainingGraph {
   private final Placeholder<TFloat32> features;
   private final Placeholder<TInt32> numFrames;
   private final Placeholder<TFloat32> labels;
+  private final Operand<TFloat32> labelWeights;
   private final Placeholder<TInt32> topK;
   private final Operand<TFloat32> trainingProbabilities;
   private final Operand<TFloat32> servingProbabilities;
@@ -99,8 +100,12 @@ public final class TrainingGraph {
         model.probabilities(tf.withSubScope("serve"), parameters, new ModelInput(normalized,
             numFrames, spec.featureSize(), spec.numClasses(), false)));
 
+    // 1 for every class unless fed (segment training: 0 for the classes not rated).
+    labelWeights = tf.withName("label_weights").placeholderWithDefault(
+        tf.fill(tf.constant(new int[] {1, spec.numClasses()}), tf.constant(1f)),
+        Shape.of(-1, spec.numClasses()));
     labelLoss = tf.withName("label_loss").identity(
-        spec.labelLoss().loss(tf, trainingProbabilities, labels));
+        spec.labelLoss().loss(tf, trainingProbabilities, labels, labelWeights));
     loss = tf.withName("loss").math.add(labelLoss,
         tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
     batchNormStatistics = BatchNormStatistics.of(tf, parameters);
@@ -155,6 +160,11 @@ public final class TrainingGraph {
 
   public Placeholder<TFloat32> labels() {
     return labels;
+  }
+
+  /** Each (example, class) cell's weight in the training loss; 1 everywhere unless fed. */
+  public Operand<TFloat32> labelWeights() {
+    return labelWeights;
   }
 
   public Placeholder<TInt32> topK() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -56,6 +57,8 @@ public final class Trainer {
   private final List<ShardSource> shards;
   private final long recordsPerEpoch;
   private final Consumer<String> log;
+  private final int segmentSize;
+  private final @Nullable InitFrom initFrom;
 
   /**
    * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
@@ -64,6 +67,14 @@ public final class Trainer {
   public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log) {
+    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, 0, null);
+  }
+
+  private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
+      TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
+      Consumer<String> log, int segmentSize, @Nullable InitFrom initFrom) {
+    this.segmentSize = segmentSize;
+    this.initFrom = initFrom;
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -71,6 +82,25 @@ public final class Trainer {
     this.shards = List.copyOf(shards);
     this.recordsPerEpoch = recordsPerEpoch;
     this.log = log;
+  }
+
+  /**
+   * This run, but trained on segments: each rated segment of {@code segmentSize} frames of the
+   * segment-rated shards is an example, only its rated classes counting in the loss
+   * ({@link org.yt8m.model.train.input.SegmentExamples}).
+   */
+  public Trainer withSegments(int segmentSize) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
+        initFrom);
+  }
+
+  /**
+   * This run, but when it is a new one it starts from {@code initFrom}'s weights (a resumed
+   * one continues its own).
+   */
+  public Trainer withInitFrom(InitFrom initFrom) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
+        initFrom);
   }
 
   /**
@@ -133,7 +163,7 @@ public final class Trainer {
           checkpoints.forget();
           exports.forgetLatest();
         }
-        long firstStep = start(session, graph, checkpoints, latest, runId);
+        long firstStep = start(g, session, graph, checkpoints, latest, runId, scratch);
         events.pull();
         int dropped = EventLogs.truncateAfter(events.path(), firstStep);
         if (dropped > 0) {
@@ -153,13 +183,19 @@ public final class Trainer {
   }
 
   /** Restores the latest checkpoint or initializes; the global step to continue from. */
-  private long start(Session session, TrainingGraph graph, Checkpoints checkpoints,
-      OptionalLong latest, RunId runId) throws IOException {
+  private long start(Graph g, Session session, TrainingGraph graph, Checkpoints checkpoints,
+      OptionalLong latest, RunId runId, Path scratch) throws IOException {
     if (latest.isEmpty()) {
       session.initialize();
       log.accept("starting a new " + flags.model() + " in " + dir.location() + " (run "
           + runId + ")");
+      if (initFrom != null) {
+        log.accept(initFrom.apply(g, session, scratch).describe());
+      }
       return 0;
+    }
+    if (initFrom != null) {
+      log.accept("--initFrom is not used: this run resumes its own checkpoint");
     }
     checkpoints.restore(session, latest.getAsLong());
     try (Result result = session.runner().fetch(graph.globalStep()).run()) {
@@ -178,6 +214,9 @@ public final class Trainer {
         .withNumEpochs(settings.numEpochs())
         .withReaderThreads(settings.readerThreads())
         .withSeed(settings.seed());
+    if (segmentSize > 0) {
+      builder.withSegments(segmentSize);
+    }
     if (settings.shuffleBuffer() > 0) {
       builder.withShuffleBuffer(settings.shuffleBuffer());
     }
