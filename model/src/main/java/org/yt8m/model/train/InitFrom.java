@@ -97,8 +97,9 @@ public final class InitFrom {
         }
       }
       if (wanted.isEmpty()) {
-        throw new IllegalArgumentException("--initFrom=" + where + " shares no variable (name "
-            + "and shape) with this model: is it a run of the same --model and flags?");
+        throw new IllegalArgumentException("--initFrom=" + source.location() + ": " + where
+            + " shares no variable (name and shape) with this model: is it a run of the same "
+            + "--model and flags?");
       }
       copy(bundle.session(), graph, session, wanted);
       return new Report(where, List.copyOf(wanted.keySet()), List.copyOf(fresh));
