@@ -4,16 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.io.TfRecordWriter;
+import org.yt8m.model.io.Yt8mDecoder;
+import org.yt8m.model.io.Yt8mEncoder;
+import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.RatedSegment;
 import org.yt8m.model.record.RatedVideo;
+import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.Yt8mRecord;
 
 /** The per-segment example rule and the label weights of a batch of segments. */
 class SegmentExamplesTest {
+  @TempDir
+  Path dir;
+
   private static final int SIZE = 2;
   private static final int CLASSES = 8;
 
@@ -75,6 +87,29 @@ class SegmentExamplesTest {
     assertArrayEquals(labels, batch.labels());
     assertArrayEquals(new int[] {5, 5, 2}, batch.numFrames());
     assertEquals(5, batch.paddedFrames());
+  }
+
+  @Test
+  void aSegmentSourceBatchesEveryRatedSegmentAndSkipsBrokenVideosByReason() throws Exception {
+    Yt8mEncoder encoder = new Yt8mEncoder(FeatureSpec.parse("rgb", "2"));
+    FrameRecord frames = video().frames();
+    RatedVideo misaligned = RatedVideo.of(FrameRecord.of("w", frames.labels(), 12, SIZE,
+        frames.quantizedFrames()), SegmentRatings.of("w", frames.labels(), new int[] {2},
+        new long[] {7}, new float[] {1}), 1);
+    Path file = dir.resolve("rated.tfrecord");
+    try (TfRecordWriter writer = new TfRecordWriter(Files.newOutputStream(file))) {
+      writer.write(encoder.encodeRatedVideo(video(), true));
+      writer.write(encoder.encodeRatedVideo(misaligned, true));
+    }
+    Yt8mDecoder decoder = new Yt8mDecoder(FeatureSpec.parse("rgb", "2"), CLASSES, 300);
+    try (BatchSource source = BatchSource.builder(List.of(ShardSource.of(file)), decoder, true)
+        .withSegments(5).withBatchSize(2).withReaderThreads(1).withShuffleBuffer(1).build()) {
+      List<Batch> batches = TestShards.drain(source);
+      assertEquals(List.of("v:0", "v:5", "v:10"), TestShards.ids(batches));
+      assertEquals(Map.of(RejectReason.SEGMENT_START_MISALIGNED, 1L), source.skipped());
+      assertEquals(3, source.recordsRead(), "examples, not videos");
+      assertEquals(2 * CLASSES, batches.get(0).labelWeights().length);
+    }
   }
 
   @Test
