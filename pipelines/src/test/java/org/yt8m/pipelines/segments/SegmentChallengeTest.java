@@ -19,9 +19,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yt8m.model.nn.Models;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.synthetic.SyntheticShards;
 import org.yt8m.model.synthetic.SyntheticVideos;
+import org.yt8m.model.testing.KnownModels;
 import org.yt8m.pipelines.evaluate.EvaluateOptions;
 import org.yt8m.pipelines.evaluate.EvaluatePipeline;
 import org.yt8m.pipelines.infer.InferOptions;
@@ -51,8 +53,8 @@ class SegmentChallengeTest {
   static void generateAndTrain() throws Exception {
     SyntheticVideos videos = SyntheticVideos.of(7L, CLASSES, FEATURES);
     for (SyntheticShards split : List.of(
-        new SyntheticShards("train", 600, 2, true, 10, 60, true),
-        new SyntheticShards("validate", 450, 3, true, 10, 60, true))) {
+        new SyntheticShards("train", 400, 2, true, 10, 40, true),
+        new SyntheticShards("validate", 300, 3, true, 10, 40, true))) {
       for (int shard = 0; shard < split.numShards(); shard++) {
         try (OutputStream out = Files.newOutputStream(dir.resolve(split.shardName(shard)))) {
           split.writeShard(shard, videos, out);
@@ -133,6 +135,14 @@ class SegmentChallengeTest {
         + "frame-level shards (the validate split; generate writes them with --frameFeatures "
         + "--segmentLabels)", unrated.getMessage());
     assertFalse(Files.exists(trainDir));
+    Path logistic = dir.resolve("logistic");
+    KnownModels.export(logistic, Models.LOGISTIC, FeatureSpec.parse("mean_rgb", "4"),
+        KnownModels.Weights.random(4, CLASSES, 1L), 3);
+    IllegalArgumentException videoExport = assertThrows(IllegalArgumentException.class,
+        () -> evaluate("--trainDir=" + logistic));
+    assertTrue(videoExport.getMessage().endsWith("is a video-level model"),
+        videoExport.getMessage());
+    assertFalse(Files.exists(logistic.resolve("eval")));
     IllegalArgumentException softmax = assertThrows(IllegalArgumentException.class,
         () -> train("--trainDataPattern=" + dir + "/validate0000.tfrecord",
             "--trainDir=" + trainDir, "--segmentLabels", "--labelLoss=SoftmaxLoss"));
