@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
+import org.yt8m.model.record.RatedVideo;
 import org.yt8m.model.record.Labels;
 import org.yt8m.model.record.RejectReason;
 import org.yt8m.model.record.SegmentRatings;
@@ -221,8 +222,8 @@ public final class Yt8mDecoder {
    * Decodes the segment ratings of a serialized segment-rated {@code tf.train.SequenceExample}
    * (2019 validate/test frame shards) held in {@code data[0, length)}: its id, labels and
    * {@code segment_labels} / {@code segment_start_times} / {@code segment_scores}, which must
-   * have one value each per rated cell. Frames are not read. Absent segment fields mean no
-   * rated cells.
+   * have one value each per rated cell, each score 0 or 1. Frames are not read. Absent segment
+   * fields mean no rated cells.
    */
   public SegmentRatings decodeSegmentRatings(byte[] data, int length)
       throws InvalidRecordException {
@@ -236,15 +237,22 @@ public final class Yt8mDecoder {
       long[] starts = readInt64s(data, SEGMENT_START_TIMES, id, "segment_start_times");
       float[] scores = readFloats(data, SEGMENT_SCORES, id, "segment_scores");
       if (classes.length != starts.length || classes.length != scores.length) {
-        throw new InvalidRecordException(RejectReason.WRONG_SIZE, id, "segment_labels has "
-            + classes.length + " values, segment_start_times " + starts.length
-            + ", segment_scores " + scores.length);
+        throw new InvalidRecordException(RejectReason.SEGMENT_LISTS_UNEQUAL, id,
+            "segment_labels has " + classes.length + " values, segment_start_times "
+                + starts.length + ", segment_scores " + scores.length);
+      }
+      for (int i = 0; i < scores.length; i++) {
+        if (scores[i] != 0f && scores[i] != 1f) {
+          throw new InvalidRecordException(RejectReason.SEGMENT_SCORE_INVALID, id,
+              "segment_scores[" + i + "] is " + scores[i] + ", neither 0 nor 1");
+        }
       }
       int[] classIds = new int[classes.length];
       for (int i = 0; i < classes.length; i++) {
         if (classes[i] < 0 || classes[i] >= numClasses) {
           throw new InvalidRecordException(RejectReason.LABEL_OUT_OF_RANGE, id,
-              "segment label " + classes[i] + " out of range [0, " + numClasses + ")");
+              "segment_labels[" + i + "] is " + classes[i] + ", out of range [0, " + numClasses
+                  + ")");
         }
         classIds[i] = (int) classes[i];
       }
@@ -253,6 +261,33 @@ public final class Yt8mDecoder {
       throw new InvalidRecordException(RejectReason.MALFORMED, id,
           "not a tf.train.SequenceExample: " + describe(e));
     }
+  }
+
+  /**
+   * Decodes a segment-rated frame-level record: its frames ({@link #decodeFrames}) and its
+   * ratings ({@link #decodeSegmentRatings}), checked against each other by {@link RatedVideo}.
+   */
+  public RatedVideo decodeRatedVideo(byte[] data, int length, int segmentSize)
+      throws InvalidRecordException {
+    FrameRecord frames = decodeFrames(data, length);
+    return RatedVideo.of(frames, decodeSegmentRatings(data, length), segmentSize);
+  }
+
+  /**
+   * Whether a serialized record has any of the segment fields ({@code segment_labels},
+   * {@code segment_start_times}, {@code segment_scores}) in its context, as the 2019
+   * segment-rated shards do, whatever their values.
+   */
+  public boolean hasSegmentFields(byte[] data, int length) throws InvalidRecordException {
+    try {
+      locateTopLevelFields(data, length);
+      findEntries(data, topStarts[0], topLengths[0], SEGMENT_KEYS);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidRecordException(RejectReason.MALFORMED, null,
+          "not a tf.train.SequenceExample: " + describe(e));
+    }
+    return entryStarts[SEGMENT_LABELS] >= 0 || entryStarts[SEGMENT_START_TIMES] >= 0
+        || entryStarts[SEGMENT_SCORES] >= 0;
   }
 
   private long[] readInt64s(byte[] data, int target, String id, String what)

@@ -8,8 +8,11 @@ import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.RatedVideo;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 
@@ -68,11 +71,42 @@ public final class Yt8mEncoder {
 
   /** A serialized {@code tf.train.SequenceExample} of {@code record}. */
   public byte[] encodeFrames(FrameRecord record, boolean withLabels) {
+    return encodeFrames(record, withLabels, null);
+  }
+
+  /**
+   * A serialized 2019 segment-rated {@code tf.train.SequenceExample} of {@code video}: its
+   * frames, and in the context {@code segment_labels}, {@code segment_start_times} and
+   * {@code segment_scores} after {@code id} and {@code labels}. Without labels (a test split)
+   * the ratings are left out too, as the real test shards leave them.
+   */
+  public byte[] encodeRatedVideo(RatedVideo video, boolean withLabels) {
+    return encodeFrames(video.frames(), withLabels, withLabels ? video.ratings() : null);
+  }
+
+  private byte[] encodeFrames(FrameRecord record, boolean withLabels,
+      SegmentRatings ratings) {
     checkArgument(record.frameSize() == features.totalSize(),
         "record %s has frames of %s values, the spec %s", record.id(), record.frameSize(),
         features.totalSize());
     Message context = new Message();
     addContext(context, record.id(), withLabels ? record.labels() : null);
+    if (ratings != null) {
+      int[] classes = new int[ratings.size()];
+      long[] starts = new long[ratings.size()];
+      float[] scores = new float[ratings.size()];
+      for (int i = 0; i < ratings.size(); i++) {
+        classes[i] = ratings.segmentClass(i);
+        starts[i] = ratings.startTime(i);
+        scores[i] = ratings.score(i);
+      }
+      mapEntry(context, "segment_labels", new Message().message(3,
+          new Message().packedInts(1, classes)));
+      mapEntry(context, "segment_start_times", new Message().message(3,
+          new Message().packedLongs(1, starts)));
+      mapEntry(context, "segment_scores", new Message().message(2,
+          new Message().packedFloats(1, scores, 0, scores.length)));
+    }
     Message featureLists = new Message();
     int offset = 0;
     for (int i = 0; i < features.count(); i++) {
@@ -132,14 +166,18 @@ public final class Yt8mEncoder {
     }
 
     Message packedInts(int field, int[] values) {
+      return packedLongs(field, Arrays.stream(values).asLongStream().toArray());
+    }
+
+    Message packedLongs(int field, long[] values) {
       try {
         int size = 0;
-        for (int value : values) {
+        for (long value : values) {
           size += CodedOutputStream.computeInt64SizeNoTag(value);
         }
         out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(size);
-        for (int value : values) {
+        for (long value : values) {
           out.writeInt64NoTag(value);
         }
       } catch (IOException e) {

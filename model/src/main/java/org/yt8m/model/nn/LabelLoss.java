@@ -12,32 +12,36 @@ public enum LabelLoss {
   /** {@code mean_batch Σ_c −[y log(p+ε) + (1−y) log(1−p+ε)]}, ε = 1e-5. */
   CROSS_ENTROPY("CrossEntropyLoss") {
     @Override
-    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perCell(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> epsilon = tf.constant(1e-5f);
       Operand<TFloat32> one = tf.constant(1f);
       Operand<TFloat32> positive = tf.math.mul(y, tf.math.log(tf.math.add(p, epsilon)));
       Operand<TFloat32> negative = tf.math.mul(tf.math.sub(one, y),
           tf.math.log(tf.math.add(tf.math.sub(one, p), epsilon)));
-      return sumOverClasses(tf, tf.math.neg(tf.math.add(positive, negative)));
+      return tf.math.neg(tf.math.add(positive, negative));
     }
   },
   /** {@code mean_batch Σ_c max(0, 1 − (2y−1)·p)}. */
   HINGE("HingeLoss") {
     @Override
-    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perCell(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> sign = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
-      return sumOverClasses(tf, tf.math.maximum(tf.constant(0f),
-          tf.math.sub(tf.constant(1f), tf.math.mul(sign, p))));
+      return tf.math.maximum(tf.constant(0f),
+          tf.math.sub(tf.constant(1f), tf.math.mul(sign, p)));
     }
   },
-  /** {@code mean_batch −Σ_c ŷ log softmax(p)}, {@code ŷ = y / max(Σy, 1e-7)}. */
+  /**
+   * {@code mean_batch −Σ_c ŷ log softmax(p)}, {@code ŷ = y / max(Σy, 1e-7)}. Its softmax spans
+   * every class, so a label weight of 0 does not take a class out of it: it does not suit
+   * segment training, where unrated classes must count nowhere.
+   */
   SOFTMAX("SoftmaxLoss") {
     @Override
-    public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    public Operand<TFloat32> perCell(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
       Operand<TFloat32> total = tf.math.maximum(tf.reduceSum(y, tf.constant(1),
           ReduceSum.keepDims(true)), tf.constant(1e-7f));
       Operand<TFloat32> normalized = tf.math.div(y, total);
-      return tf.math.neg(sumOverClasses(tf, tf.math.mul(normalized, tf.nn.logSoftmax(p))));
+      return tf.math.neg(tf.math.mul(normalized, tf.nn.logSoftmax(p)));
     }
   };
 
@@ -94,8 +98,24 @@ public enum LabelLoss {
     };
   }
 
+  /**
+   * The starter's loss with label weights ({@code calculate_loss(..., label_weights)}): the
+   * mean over the batch of {@code Σ_c w·loss_c}, {@code weights} {@code [B, C]} or
+   * broadcastable to it. A class of weight 0 adds nothing, nor any gradient.
+   */
+  public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> probabilities,
+      Operand<TFloat32> labels, Operand<TFloat32> weights) {
+    return tf.math.mean(sumOverClasses(tf, tf.math.mul(weights,
+        perCell(tf, probabilities, labels))), tf.constant(0));
+  }
+
   /** Each video's loss, {@code [B]}. */
-  public abstract Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
+  public Operand<TFloat32> perVideo(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y) {
+    return sumOverClasses(tf, perCell(tf, p, y));
+  }
+
+  /** Each (video, class) cell's term of the loss, {@code [B, C]}. */
+  public abstract Operand<TFloat32> perCell(Ops tf, Operand<TFloat32> p, Operand<TFloat32> y);
 
   private static Operand<TFloat32> sumOverClasses(Ops tf, Operand<TFloat32> x) {
     return tf.reduceSum(x, tf.constant(1), ReduceSum.keepDims(false));

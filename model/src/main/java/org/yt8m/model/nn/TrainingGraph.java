@@ -35,6 +35,7 @@ public final class TrainingGraph {
   private final Placeholder<TFloat32> features;
   private final Placeholder<TInt32> numFrames;
   private final Placeholder<TFloat32> labels;
+  private final Operand<TFloat32> labelWeights;
   private final Placeholder<TInt32> topK;
   private final Operand<TFloat32> trainingProbabilities;
   private final Operand<TFloat32> servingProbabilities;
@@ -178,9 +179,13 @@ public final class TrainingGraph {
         model.probabilities(tf.withSubScope("serve"), parameters, new ModelInput(normalized,
             numFrames, spec.featureSize(), spec.numClasses(), false)));
 
+    // 1 for every class unless fed (segment training: 0 for the classes not rated).
+    labelWeights = tf.withName("label_weights").placeholderWithDefault(
+        tf.fill(tf.constant(new int[] {1, spec.numClasses()}), tf.constant(1f)),
+        Shape.of(-1, spec.numClasses()));
     labelLoss = tf.withName("label_loss").identity(spec.labelLoss().loss(tf,
         trainingProbabilities, spec.labelLoss().smoothed(tf, labels,
-            spec.recipe().labelSmoothing())));
+            spec.recipe().labelSmoothing()), labelWeights));
     Operand<TFloat32> total = tf.math.add(labelLoss,
         tf.math.mul(tf.constant(spec.regularizationPenalty()), parameters.regularization()));
     teacherProbabilities = spec.recipe().distillWeight() > 0
@@ -249,6 +254,11 @@ public final class TrainingGraph {
 
   public Placeholder<TFloat32> labels() {
     return labels;
+  }
+
+  /** Each (example, class) cell's weight in the training loss; 1 everywhere unless fed. */
+  public Operand<TFloat32> labelWeights() {
+    return labelWeights;
   }
 
   public Placeholder<TInt32> topK() {

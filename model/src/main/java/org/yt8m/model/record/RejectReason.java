@@ -25,7 +25,18 @@ public enum RejectReason {
   /** Frame-level features disagree on the number of frames. */
   FRAME_COUNT_MISMATCH,
   /** A frame-level record has no frames. */
-  NO_FRAMES;
+  NO_FRAMES,
+  /**
+   * {@code segment_labels}, {@code segment_start_times} and {@code segment_scores} differ in
+   * length.
+   */
+  SEGMENT_LISTS_UNEQUAL,
+  /** A segment score is neither 0 nor 1. */
+  SEGMENT_SCORE_INVALID,
+  /** A segment starts at or past the video's last frame kept. */
+  SEGMENT_START_BEYOND_FRAMES,
+  /** A segment start time is not a multiple of the segment size. */
+  SEGMENT_START_MISALIGNED;
 
   /** The stable snake_case name, e.g. {@code missing_feature}. */
   public String code() {

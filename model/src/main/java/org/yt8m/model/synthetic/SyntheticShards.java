@@ -10,8 +10,10 @@ import java.io.Serializable;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.yt8m.model.io.TfRecordWriter;
+import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.io.Yt8mEncoder;
 import org.yt8m.model.record.FeatureSpec;
+import org.yt8m.model.record.RatedVideo;
 
 /**
  * How a synthetic split is laid out in shards, and the writing of one shard: shard {@code s} of
@@ -26,9 +28,12 @@ import org.yt8m.model.record.FeatureSpec;
  * @param frameLevel whether to write frame-level {@code SequenceExample}s
  * @param minFrames the fewest frames of a frame-level video
  * @param maxFrames the most frames of a frame-level video
+ * @param segmentLabels whether frame-level videos are 2019 segment-rated ones
+ *     ({@link SyntheticVideos#ratedVideo}): 5-frame segments that show their classes or not,
+ *     rated in every split but {@code test}
  */
 public record SyntheticShards(String split, int numVideos, int numShards, boolean frameLevel,
-    int minFrames, int maxFrames) implements Serializable {
+    int minFrames, int maxFrames, boolean segmentLabels) implements Serializable {
 
   /** The default frame range: some videos longer than the readers' 300 frames, to truncate. */
   public static final int DEFAULT_MIN_FRAMES = 10;
@@ -40,6 +45,13 @@ public record SyntheticShards(String split, int numVideos, int numShards, boolea
     checkArgument(numShards > 0, "numShards must be positive: %s", numShards);
     checkArgument(0 < minFrames && minFrames <= maxFrames, "bad frame range [%s, %s]",
         minFrames, maxFrames);
+    checkArgument(frameLevel || !segmentLabels, "segment labels need frame-level shards");
+  }
+
+  /** A split without segment labels. */
+  public SyntheticShards(String split, int numVideos, int numShards, boolean frameLevel,
+      int minFrames, int maxFrames) {
+    this(split, numVideos, numShards, frameLevel, minFrames, maxFrames, false);
   }
 
   /** Whether the split's records carry labels (every split but {@code test}). */
@@ -69,7 +81,10 @@ public record SyntheticShards(String split, int numVideos, int numShards, boolea
     int count = videosInShard(shard);
     for (int i = 0; i < count; i++) {
       String id = String.format(Locale.ROOT, "%c%04d-%06d", split.charAt(0), shard, i);
-      byte[] bytes = frameLevel
+      byte[] bytes = segmentLabels
+          ? encoder.encodeRatedVideo(videos.ratedVideo(id, random, minFrames, maxFrames,
+              RatedVideo.SEGMENT_FRAMES, Yt8mDecoder.DEFAULT_MAX_FRAMES), withLabels())
+          : frameLevel
           ? encoder.encodeFrames(videos.frames(id, random, minFrames, maxFrames), withLabels())
           : encoder.encodeVideo(videos.video(id, random), withLabels());
       writer.write(bytes);

@@ -8,7 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.yt8m.model.record.Dequantization;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.InvalidRecordException;
 import org.yt8m.model.record.Labels;
+import org.yt8m.model.record.RatedVideo;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 
 /**
@@ -47,6 +50,10 @@ public final class SyntheticVideos {
   private static final int BACKGROUND_PATTERNS = 8;
   /** Pattern frames' noise relative to the patterns' scale. */
   private static final double PATTERN_NOISE = 0.3;
+  /** Segment mode: the chance that a segment shows one of its video's classes. */
+  private static final double SHOWN = 0.4;
+  /** Segment mode: rated segments per video, at most (the 2019 validation set rates ~5). */
+  private static final int RATED_SEGMENTS = 5;
   private static final ConcurrentHashMap<Key, SyntheticVideos> INSTANCES =
       new ConcurrentHashMap<>();
 
@@ -69,6 +76,8 @@ public final class SyntheticVideos {
   private final FrameLabels frameLabels;
   /** With {@link FrameLabels#PATTERNS}: the classes' patterns, then the background ones. */
   private final float[] patterns;
+  /** Segment mode's look-alikes of the prototypes, made on first use. */
+  private volatile float[] decoys;
 
   private SyntheticVideos(long seed, int numClasses, FeatureSpec features,
       FrameLabels frameLabels) {
@@ -175,6 +184,97 @@ public final class SyntheticVideos {
       }
     }
     return FrameRecord.of(id, labels, numFrames, size, quantized);
+  }
+
+  /**
+   * The next segment-rated frame-level video from {@code random}: frames in segments of
+   * {@code segmentSize}, each of which shows each of the video's classes or not. A frame of a
+   * segment is the mean, over the video's classes, of the class's prototype where the segment
+   * shows it and of its decoy (another fixed random pattern of that class) where it does not,
+   * plus the video's and the frame's noise. Both patterns mark the class's videos, the decoy in
+   * more frames, so video-level labels alone teach a model the decoy as much as the class;
+   * only segment ratings tell them apart. Up to {@value #RATED_SEGMENTS} distinct segments
+   * starting before {@code maxRatedFrames} are rated, each for one of the video's classes,
+   * score 1 when the segment shows it and 0 when not.
+   */
+  public RatedVideo ratedVideo(String id, SplittableRandom random, int minFrames,
+      int maxFrames, int segmentSize, int maxRatedFrames) {
+    checkArgument(0 < minFrames && minFrames <= maxFrames, "bad frame range [%s, %s]",
+        minFrames, maxFrames);
+    checkArgument(segmentSize > 0 && maxRatedFrames > 0, "segmentSize %s, maxRatedFrames %s",
+        segmentSize, maxRatedFrames);
+    float[] decoy = decoys();
+    int[] labels = labels(random);
+    float[] noise = new float[size];
+    for (int d = 0; d < size; d++) {
+      noise[d] = (float) (VIDEO_NOISE * gaussian(random));
+    }
+    int numFrames = minFrames + random.nextInt(maxFrames - minFrames + 1);
+    int segments = (numFrames + segmentSize - 1) / segmentSize;
+    boolean[][] shown = new boolean[labels.length][segments];
+    byte[] quantized = new byte[numFrames * size];
+    float[] center = new float[size];
+    for (int s = 0; s < segments; s++) {
+      System.arraycopy(noise, 0, center, 0, size);
+      for (int l = 0; l < labels.length; l++) {
+        shown[l][s] = random.nextDouble() < SHOWN;
+        float[] pattern = shown[l][s] ? prototypes : decoy;
+        int base = labels[l] * size;
+        for (int d = 0; d < size; d++) {
+          center[d] += pattern[base + d] / labels.length;
+        }
+      }
+      for (int f = s * segmentSize; f < Math.min(numFrames, (s + 1) * segmentSize); f++) {
+        for (int d = 0; d < size; d++) {
+          quantized[f * size + d] =
+              Dequantization.quantize((float) (center[d] + FRAME_NOISE * gaussian(random)));
+        }
+      }
+    }
+    int ratable = Math.min(segments, (Math.min(numFrames, maxRatedFrames) + segmentSize - 1)
+        / segmentSize);
+    int rated = Math.min(RATED_SEGMENTS, ratable);
+    int[] order = new int[ratable];
+    for (int i = 0; i < ratable; i++) {
+      order[i] = i;
+    }
+    int[] classes = new int[rated];
+    long[] starts = new long[rated];
+    float[] scores = new float[rated];
+    for (int i = 0; i < rated; i++) {
+      int pick = i + random.nextInt(ratable - i); // distinct segments: a partial shuffle
+      int segment = order[pick];
+      order[pick] = order[i];
+      order[i] = segment;
+      int label = random.nextInt(labels.length);
+      classes[i] = labels[label];
+      starts[i] = (long) segment * segmentSize;
+      scores[i] = shown[label][segment] ? 1f : 0f;
+    }
+    try {
+      return RatedVideo.of(FrameRecord.of(id, labels, numFrames, size, quantized),
+          SegmentRatings.of(id, labels, classes, starts, scores), segmentSize);
+    } catch (InvalidRecordException e) {
+      throw new IllegalStateException("a generated video breaks the rating rules", e);
+    }
+  }
+
+  private float[] decoys() {
+    float[] made = decoys;
+    if (made == null) {
+      synchronized (this) {
+        made = decoys;
+        if (made == null) {
+          SplittableRandom random = new SplittableRandom(seed).split();
+          made = new float[prototypes.length];
+          for (int i = 0; i < made.length; i++) {
+            made[i] = (float) (PROTOTYPE_SCALE * gaussian(random));
+          }
+          decoys = made;
+        }
+      }
+    }
+    return made;
   }
 
   /** Distinct Zipf-distributed classes, sorted, {@code 1 + Poisson(2)} of them. */

@@ -11,13 +11,14 @@ import org.yt8m.model.train.input.Batch;
 
 /**
  * One training batch as the training graph's input tensors (features, labels and, for
- * frame-level models, frames per video), wrapped around the batch's own arrays; closed after
- * the runs that read them.
+ * frame-level models, frames per video; segment batches add label weights), wrapped around the
+ * batch's own arrays; closed after the runs that read them.
  */
 final class BatchFeed implements AutoCloseable {
   private final TFloat32 features;
   private final TFloat32 labels;
   private final @Nullable TInt32 numFrames;
+  private final @Nullable TFloat32 labelWeights;
 
   BatchFeed(Batch batch, TrainingGraph.Spec spec) {
     int size = batch.size();
@@ -30,12 +31,17 @@ final class BatchFeed implements AutoCloseable {
         DataBuffers.of(batch.labels(), true, false));
     numFrames = frameLevel ? TInt32.tensorOf(Shape.of(size),
         DataBuffers.of(batch.numFrames(), true, false)) : null;
+    labelWeights = batch.labelWeights() == null ? null : TFloat32.tensorOf(
+        Shape.of(size, spec.numClasses()), DataBuffers.of(batch.labelWeights(), true, false));
   }
 
   /** A runner of {@code session} fed with this batch's features, frames and labels. */
   Session.Runner runner(Session session, TrainingGraph graph) {
     Session.Runner runner = session.runner().feed(graph.features(), features)
         .feed(graph.labels(), labels);
+    if (labelWeights != null) {
+      runner.feed(graph.labelWeights(), labelWeights);
+    }
     return numFrames == null ? runner : runner.feed(graph.numFrames(), numFrames);
   }
 
@@ -54,6 +60,9 @@ final class BatchFeed implements AutoCloseable {
     labels.close();
     if (numFrames != null) {
       numFrames.close();
+    }
+    if (labelWeights != null) {
+      labelWeights.close();
     }
   }
 }

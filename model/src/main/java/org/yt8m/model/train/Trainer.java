@@ -64,6 +64,8 @@ public final class Trainer {
   private final long recordsPerEpoch;
   private final Consumer<String> log;
   private final @Nullable Distillation teacher;
+  private final int segmentSize;
+  private final @Nullable InitFrom initFrom;
 
   /**
    * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
@@ -72,12 +74,15 @@ public final class Trainer {
   public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log) {
-    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, null);
+    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, 0, null, null);
   }
 
   private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
-      Consumer<String> log, @Nullable Distillation teacher) {
+      Consumer<String> log, int segmentSize, @Nullable InitFrom initFrom,
+      @Nullable Distillation teacher) {
+    this.segmentSize = segmentSize;
+    this.initFrom = initFrom;
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -92,7 +97,27 @@ public final class Trainer {
   public Trainer distillingFrom(Distillation newTeacher) {
     checkArgument(spec.recipe().distillWeight() > 0, "distilling from %s needs a "
         + "distillWeight > 0", newTeacher);
-    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, newTeacher);
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
+        initFrom, newTeacher);
+  }
+
+  /**
+   * This run, but trained on segments: each rated segment of {@code segmentSize} frames of the
+   * segment-rated shards is an example, only its rated classes counting in the loss
+   * ({@link org.yt8m.model.train.input.SegmentExamples}).
+   */
+  public Trainer withSegments(int segmentSize) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
+        initFrom, teacher);
+  }
+
+  /**
+   * This run, but when it is a new one it starts from {@code initFrom}'s weights (a resumed
+   * one continues its own).
+   */
+  public Trainer withInitFrom(InitFrom initFrom) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
+        initFrom, teacher);
   }
 
   /**
@@ -157,7 +182,7 @@ public final class Trainer {
           checkpoints.forget();
           exports.forgetLatest();
         }
-        long firstStep = start(session, graph, checkpoints, latest, runId);
+        long firstStep = start(g, session, graph, checkpoints, latest, runId, scratch);
         events.pull();
         int dropped = EventLogs.truncateAfter(events.path(), firstStep);
         if (dropped > 0) {
@@ -177,13 +202,19 @@ public final class Trainer {
   }
 
   /** Restores the latest checkpoint or initializes; the global step to continue from. */
-  private long start(Session session, TrainingGraph graph, Checkpoints checkpoints,
-      OptionalLong latest, RunId runId) throws IOException {
+  private long start(Graph g, Session session, TrainingGraph graph, Checkpoints checkpoints,
+      OptionalLong latest, RunId runId, Path scratch) throws IOException {
     if (latest.isEmpty()) {
       session.initialize();
       log.accept("starting a new " + flags.model() + " in " + dir.location() + " (run "
           + runId + ")");
+      if (initFrom != null) {
+        log.accept(initFrom.apply(g, session, scratch).describe());
+      }
       return 0;
+    }
+    if (initFrom != null) {
+      log.accept("--initFrom is not used: this run resumes its own checkpoint");
     }
     checkpoints.restore(session, latest.getAsLong());
     try (Result result = session.runner().fetch(graph.globalStep()).run()) {
@@ -202,6 +233,9 @@ public final class Trainer {
         .withNumEpochs(settings.numEpochs())
         .withReaderThreads(settings.readerThreads())
         .withSeed(settings.seed());
+    if (segmentSize > 0) {
+      builder.withSegments(segmentSize);
+    }
     if (settings.shuffleBuffer() > 0) {
       builder.withShuffleBuffer(settings.shuffleBuffer());
     }

@@ -73,7 +73,7 @@ class Yt8mDecoderFramesTest {
         .putFeature("segment_scores", floats(1f, 0f))).build().toByteArray();
     InvalidRecordException e = assertThrows(InvalidRecordException.class,
         () -> decoder(SPEC, 300).decodeSegmentRatings(bytes, bytes.length));
-    assertEquals(RejectReason.WRONG_SIZE, e.reason());
+    assertEquals(RejectReason.SEGMENT_LISTS_UNEQUAL, e.reason());
     assertEquals("segment_labels has 2 values, segment_start_times 1, segment_scores 2",
         e.getMessage());
   }

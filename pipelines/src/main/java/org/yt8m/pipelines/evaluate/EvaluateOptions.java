@@ -77,15 +77,18 @@ public interface EvaluateOptions extends ReaderOptions {
 
   void setMapOverAllClasses(boolean mapOverAllClasses);
 
-  @Description("Segment-level evaluation (the 2019 data): --predictions is a Class,Segments "
-      + "submission and --evalDataPattern segment-rated frame-level shards; the figure is "
-      + "mAP@topN over the submitted classes, counting only rated (segment, class) cells.")
+  @Description("Segment-level evaluation (the 2019 data): --evalDataPattern is segment-rated "
+      + "frame-level shards, and --predictions a Class,Segments submission, or --trainDir a "
+      + "frame-level model whose submission (every 5-frame segment scored, its --topK classes "
+      + "each) is made and scored in the job; the figure is mAP@topN over the submitted "
+      + "classes, counting only rated (segment, class) cells.")
   @Default.Boolean(false)
   boolean getSegmentLabels();
 
   void setSegmentLabels(boolean segmentLabels);
 
-  @Description("With --segmentLabels: segments kept per class, best first (0: all).")
+  @Description("With --segmentLabels: segments kept per class, best first (0: all, for a "
+      + "submission file only).")
   @Default.Integer(100_000)
   int getTopN();
 

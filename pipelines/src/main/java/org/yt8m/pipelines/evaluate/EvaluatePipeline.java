@@ -211,6 +211,9 @@ public final class EvaluatePipeline {
         .outputDirectory("outputDir", options.getOutputDir()).check();
     ModelFlags flags = model.flags();
     ModelReaders.requireConsistent(options, flags, model, "evaluate");
+    if (options.getSegmentLabels()) {
+      return SegmentModelEvaluation.run(options, version, model);
+    }
     Pipeline pipeline = Pipeline.create(options);
     String pattern = options.getEvalDataPattern();
     ShardOutput<Yt8mRecord, EvaluatedVideo> score = ScoreVideos.with(model)
@@ -331,21 +334,34 @@ public final class EvaluatePipeline {
     EvaluateSegments.Result result = shards.records().apply("EvaluateSegments",
         EvaluateSegments.against(options.getPredictions())
             .withNumClasses(options.getNumClasses()).withTopN(options.getTopN()));
+    writeSegmentOutputs(options, result, shards.deadLetters(), EvaluationReport.segmentContext(
+        options.getEvalDataPattern(), options.getPredictions(), Instant.now().toString()));
+    return pipeline.run();
+  }
+
+  /**
+   * Writes a segment evaluation's metrics.json (with {@code context}) and per_class_ap.csv to
+   * {@code --outputDir}; returns metrics.json's text once both are written.
+   */
+  static PCollection<String> writeSegmentOutputs(EvaluateOptions options,
+      EvaluateSegments.Result result, PCollection<DeadLetter> invalidRecords,
+      ObjectNode contextNode) {
     PCollectionView<Map<String, Long>> counts = countsView(
-        PCollectionList.empty(pipeline), result.deadLetters(), shards.deadLetters());
-    String context = EvaluationReport.segmentContext(options.getEvalDataPattern(),
-        options.getPredictions(), Instant.now().toString()).toString();
+        PCollectionList.empty(invalidRecords.getPipeline()), result.deadLetters(),
+        invalidRecords);
+    String context = contextNode.toString();
     PCollection<SegmentMetrics> metrics = result.metrics();
-    EvaluationFiles.write(options.getOutputDir(), Map.of(
-        EvaluationReport.METRICS_FILE, metrics
-            .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
-                .withSideInput(RenderSegmentsFn.COUNTS, counts)
-                .withSideInput(RenderSegmentsFn.MALFORMED, malformedView(result.deadLetters())))
-            .setCoder(StringUtf8Coder.of()),
+    PCollection<String> metricsJson = metrics
+        .apply("RenderMetrics", ParDo.of(new RenderSegmentsFn(context))
+            .withSideInput(RenderSegmentsFn.COUNTS, counts)
+            .withSideInput(RenderSegmentsFn.MALFORMED, malformedView(result.deadLetters())))
+        .setCoder(StringUtf8Coder.of());
+    PCollection<String> committed = EvaluationFiles.write(options.getOutputDir(), Map.of(
+        EvaluationReport.METRICS_FILE, metricsJson,
         EvaluationReport.PER_CLASS_FILE, metrics.apply("RenderPerClassAp",
             MapElements.into(TypeDescriptors.strings())
                 .via(m -> EvaluationReport.perClassCsv(m.perClass())))));
-    return pipeline.run();
+    return metricsJson.apply("OnceWritten", Wait.on(committed));
   }
 
   private static final class RenderSegmentsFn extends DoFn<SegmentMetrics, String> {
@@ -377,9 +393,10 @@ public final class EvaluatePipeline {
       throw new IllegalArgumentException("give either --trainDir (a model to evaluate) or "
           + "--predictions=FILE (an inference CSV to score)");
     }
-    if (options.getTrainDir() != null && options.getSegmentLabels()) {
-      throw new IllegalArgumentException("--segmentLabels scores a Class,Segments submission: "
-          + "give it with --predictions, not --trainDir");
+    if (options.getTrainDir() != null && options.getSegmentLabels() && options.getTopN() == 0) {
+      throw new IllegalArgumentException("--topN=0 keeps every segment of a submission file; a "
+          + "model's segment evaluation ranks them itself: give a number (100000, the "
+          + "challenge's)");
     }
     if (options.getOnlyNew() && options.getTrainDir() == null) {
       throw new IllegalArgumentException("--onlyNew picks an export of --trainDir: give "
@@ -407,7 +424,7 @@ public final class EvaluatePipeline {
   }
 
   /** {@code relative} inside {@code --trainDir}. */
-  private static String trainDirPath(EvaluateOptions options, String relative) {
+  static String trainDirPath(EvaluateOptions options, String relative) {
     String root = options.getTrainDir();
     return (root.endsWith("/") ? root : root + "/") + relative;
   }
@@ -507,7 +524,7 @@ public final class EvaluatePipeline {
   }
 
   /** Adds the evaluation to the training directory's history and eval TensorBoard log. */
-  private static final class RecordHistoryFn extends DoFn<String, Void> {
+  static final class RecordHistoryFn extends DoFn<String, Void> {
     private static final long serialVersionUID = 1L;
     private final String trainDir;
     private final ModelVersion version;

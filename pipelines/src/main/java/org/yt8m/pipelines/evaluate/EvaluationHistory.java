@@ -81,7 +81,8 @@ final class EvaluationHistory {
     line.put("global_step", version.step());
     line.put(RunId.KEY, version.run().value());
     for (String key : new String[] {"examples", "hit_at_one", "perr", "gap", "map", "loss",
-        "num_classes_with_positives", "top_k", "eval_data_pattern", "evaluated_at"}) {
+        "num_classes_with_positives", "top_k", "segment_labels", "top_n", "rated_cells",
+        "eval_data_pattern", "evaluated_at"}) {
       if (metrics.has(key)) {
         line.set(key, metrics.get(key));
       }
@@ -138,10 +139,14 @@ final class EvaluationHistory {
   private static void logEvent(TrainDir dir, ModelVersion version, JsonNode metrics)
       throws IOException {
     Map<String, Double> scalars = new LinkedHashMap<>();
-    scalars.put("Eval/Hit@1", metrics.get("hit_at_one").asDouble());
-    scalars.put("Eval/PERR", metrics.get("perr").asDouble());
-    scalars.put("Eval/GAP", metrics.get("gap").asDouble());
-    scalars.put("Eval/mAP", metrics.get("map").asDouble());
+    if (metrics.path("segment_labels").asBoolean()) {
+      scalars.put("Eval/Segment_mAP", metrics.get("map").asDouble());
+    } else {
+      scalars.put("Eval/Hit@1", metrics.get("hit_at_one").asDouble());
+      scalars.put("Eval/PERR", metrics.get("perr").asDouble());
+      scalars.put("Eval/GAP", metrics.get("gap").asDouble());
+      scalars.put("Eval/mAP", metrics.get("map").asDouble());
+    }
     if (metrics.hasNonNull("loss")) {
       scalars.put("Eval/Loss", metrics.get("loss").asDouble());
     }

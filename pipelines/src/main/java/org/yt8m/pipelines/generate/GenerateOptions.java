@@ -52,6 +52,15 @@ public interface GenerateOptions extends PipelineOptions {
 
   void setFrameLabels(FrameLabels frameLabels);
 
+  @Description("With --frameFeatures: 2019 segment-rated videos. Frames come in 5-frame "
+      + "segments that each show a video's class or a look-alike of it; the context holds "
+      + "segment_labels, segment_start_times and segment_scores for up to 5 segments a video "
+      + "(score 1 where the segment shows the class), except in the test split.")
+  @Default.Boolean(false)
+  boolean getSegmentLabels();
+
+  void setSegmentLabels(boolean segmentLabels);
+
   @Description("Seed of the hidden model and of every shard: the same flags and seed write "
       + "byte-identical shards.")
   @Default.Long(1)

@@ -31,7 +31,8 @@ public final class GeneratePipeline {
         : shards.shardName(0) + suffix + " ... " + shards.shardName(shards.numShards() - 1)
             + suffix) + ", " + WriteSyntheticShards.manifestName(shards.split());
     out.printf(Locale.ROOT, "wrote %,d %s videos (%s split, seed %d) in %d shard%s to %s: %s%n",
-        shards.numVideos(), shards.frameLevel() ? "frame-level" : "video-level",
+        shards.numVideos(), shards.segmentLabels() ? "segment-rated frame-level"
+            : shards.frameLevel() ? "frame-level" : "video-level",
         shards.split(), options.getSeed(), shards.numShards(),
         shards.numShards() == 1 ? "" : "s", options.getOutputDir(), files);
   }
@@ -49,8 +50,12 @@ public final class GeneratePipeline {
   }
 
   private static SyntheticShards shards(GenerateOptions options) {
+    if (options.getSegmentLabels() && !options.getFrameFeatures()) {
+      throw new IllegalArgumentException("--segmentLabels rates segments of frame-level "
+          + "videos: add --frameFeatures");
+    }
     return new SyntheticShards(options.getSplit(), options.getNumVideos(),
         options.getNumShards(), options.getFrameFeatures(), SyntheticShards.DEFAULT_MIN_FRAMES,
-        SyntheticShards.DEFAULT_MAX_FRAMES);
+        SyntheticShards.DEFAULT_MAX_FRAMES, options.getSegmentLabels());
   }
 }

@@ -48,8 +48,10 @@ public final class TrainCommand {
     FileSystems.setDefaultPipelineOptions(options);
     validate(options);
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
+        .input("initFrom", options.getInitFrom() == null ? null : options.getInitFrom() + "/**")
         .outputDirectory("trainDir", options.getTrainDir()).check();
     ModelFlags flags = modelFlags(options);
+    FineTuning.validate(options, flags);
     TrainingGraph.Spec spec = spec(options, flags);
     TrainerSettings settings = new TrainerSettings(options.getNumEpochs(),
         options.getMaxSteps(), options.getExportModelSteps(), options.getStartNewModel(),
@@ -59,9 +61,9 @@ public final class TrainCommand {
         options.getCompression());
     out.printf(Locale.ROOT, "training %s on %d shard%s matching %s%n", flags.model(),
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
-    Trainer trainer = new Trainer(FileSystemsTrainDir.of(options.getTrainDir(),
-        GcsLeaseFile.opener(options)), flags, spec, settings, shards, preparedRecords(shards),
-        out::println);
+    Trainer trainer = FineTuning.apply(options, flags, shards, new Trainer(
+        FileSystemsTrainDir.of(options.getTrainDir(), GcsLeaseFile.opener(options)), flags,
+        spec, settings, shards, preparedRecords(shards), out::println));
     TrainingResult result;
     if (options.getDistillFrom() == null) {
       result = trainer.run();

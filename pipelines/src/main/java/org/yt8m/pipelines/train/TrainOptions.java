@@ -10,7 +10,7 @@ import org.yt8m.pipelines.ReaderOptions;
  * Training is not a Beam job; these are PipelineOptions only so that every command parses,
  * validates and documents its flags the same way.
  */
-public interface TrainOptions extends ReaderOptions {
+public interface TrainOptions extends ReaderOptions, FineTuningOptions {
 
   @Description("Shards to train on: a local or gs:// glob, e.g. the output of yt8m prepare "
       + "(gs://bucket/prepared/prepared-*.tfrecord).")

@@ -39,6 +39,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.jspecify.annotations.Nullable;
 import org.yt8m.model.io.BadLineException;
 import org.yt8m.model.io.SegmentLineParser;
 import org.yt8m.model.metrics.AveragePrecision;
@@ -69,45 +70,66 @@ public final class EvaluateSegments
     extends PTransform<PCollection<SegmentRatings>, EvaluateSegments.Result> {
   private static final long serialVersionUID = 1L;
 
-  private final String submission;
+  /** The name under which in-memory submission lines are reported. */
+  static final String RANKED_LINES = "ranked segments";
+
+  private final @Nullable String submission;
+  private final transient @Nullable PCollection<String> lines;
   private final int numClasses;
   private final int topN;
 
-  private EvaluateSegments(String submission, int numClasses, int topN) {
+  private EvaluateSegments(@Nullable String submission, @Nullable PCollection<String> lines,
+      int numClasses, int topN) {
     this.submission = submission;
+    this.lines = lines;
     this.numClasses = numClasses;
     this.topN = topN;
   }
 
   /** Scores the submission files matching {@code submission} (3862 classes, top 100,000). */
   public static EvaluateSegments against(String submission) {
-    return new EvaluateSegments(submission, 3862, 100_000);
+    return new EvaluateSegments(submission, null, 3862, 100_000);
+  }
+
+  /**
+   * Scores a submission's lines (without the header) made in the same pipeline, e.g. by
+   * {@code RankSegments}, exactly as a submission file's: a model's segment evaluation.
+   */
+  public static EvaluateSegments againstLines(PCollection<String> lines) {
+    return new EvaluateSegments(null, lines, 3862, 100_000);
   }
 
   /** Classes must lie in {@code [0, numClasses)}. */
   public EvaluateSegments withNumClasses(int numClasses) {
-    return new EvaluateSegments(submission, numClasses, topN);
+    return new EvaluateSegments(submission, lines, numClasses, topN);
   }
 
   /** Segments kept per class, best first (0: all). */
   public EvaluateSegments withTopN(int topN) {
-    return new EvaluateSegments(submission, numClasses, topN);
+    return new EvaluateSegments(submission, lines, numClasses, topN);
   }
 
   @Override
   public Result expand(PCollection<SegmentRatings> ratings) {
-    checkArgument(submission != null && !submission.isEmpty(), "no submission file given");
+    checkArgument(lines != null || (submission != null && !submission.isEmpty()),
+        "no submission file given");
     checkArgument(numClasses > 0 && topN >= 0, "numClasses %s, topN %s", numClasses, topN);
     PCollectionView<RatingsTable> table = ratings.apply("TabulateRatings",
         Combine.globally(AccumulatorFn.<SegmentRatings, RatingsTable>of(RatingsTable::new,
             RatingsTable.Coder.INSTANCE)).asSingletonView());
     TupleTag<KV<Integer, ScoredLine>> scoredTag = new TupleTag<>() {};
     TupleTag<DeadLetter> deadLettersTag = new TupleTag<>() {};
-    PCollectionTuple scored = ratings.getPipeline()
-        .apply("MatchSubmission", FileIO.match().filepattern(submission)
-            .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-        .apply("OpenSubmission", FileIO.readMatches().withCompression(Compression.AUTO)
-            .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
+    PCollection<KV<String, KV<Long, String>>> submitted = lines != null
+        ? lines.apply("NumberLines", ParDo.of(new NumberLinesFn()))
+        : ratings.getPipeline()
+            .apply("MatchSubmission", FileIO.match().filepattern(submission)
+                .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+            .apply("OpenSubmission", FileIO.readMatches().withCompression(Compression.AUTO)
+                .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
+            .apply("ReadLines", ParDo.of(new ReadLinesFn()));
+    PCollectionTuple scored = submitted
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
+            StringUtf8Coder.of())))
         .apply("ScoreClasses", ParDo.of(new ScoreClassesFn(numClasses, topN, scoredTag,
                 deadLettersTag)).withSideInput(ScoreClassesFn.TABLE, table)
             .withOutputTags(scoredTag, TupleTagList.of(deadLettersTag)));
@@ -133,7 +155,8 @@ public final class EvaluateSegments
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
-    builder.add(DisplayData.item("submission", submission).withLabel("Submission files"))
+    builder.add(DisplayData.item("submission", submission != null ? submission : RANKED_LINES)
+            .withLabel("Submission files"))
         .add(DisplayData.item("numClasses", numClasses).withLabel("Classes"))
         .add(DisplayData.item("topN", topN).withLabel("Segments kept per class"));
   }
@@ -295,9 +318,43 @@ public final class EvaluateSegments
     }
   }
 
-  /** Reads a submission line by line and scores each class's ranking against the table. */
+  /** Each data line of a submission file, as (file, (line number, line)). */
+  private static final class ReadLinesFn
+      extends DoFn<FileIO.ReadableFile, KV<String, KV<Long, String>>> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file,
+        OutputReceiver<KV<String, KV<Long, String>>> out) throws IOException {
+      String name = file.getMetadata().resourceId().toString();
+      TextLines.forEach(file, SegmentLineParser.HEADER,
+          (number, line) -> out.output(KV.of(name, KV.of(number, line))));
+    }
+  }
+
+  /**
+   * In-memory lines under {@link #RANKED_LINES}, numbered by their class (each class has one
+   * line) so that a malformed one is reported by a stable position.
+   */
+  private static final class NumberLinesFn extends DoFn<String, KV<String, KV<Long, String>>> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<KV<String, KV<Long, String>>> out) {
+      int comma = line.indexOf(',');
+      long number = 0;
+      try {
+        number = comma > 0 ? Long.parseLong(line.substring(0, comma)) : 0;
+      } catch (NumberFormatException e) {
+        // reported by the parser, which reads the class again
+      }
+      out.output(KV.of(RANKED_LINES, KV.of(number, line)));
+    }
+  }
+
+  /** Scores each submission line's class ranking against the table. */
   private static final class ScoreClassesFn
-      extends DoFn<FileIO.ReadableFile, KV<Integer, ScoredLine>> {
+      extends DoFn<KV<String, KV<Long, String>>, KV<Integer, ScoredLine>> {
     private static final long serialVersionUID = 1L;
     static final String TABLE = "ratings";
     private final int numClasses;
@@ -313,24 +370,28 @@ public final class EvaluateSegments
       this.deadLettersTag = deadLettersTag;
     }
 
+    private transient SegmentLineParser parser;
+
+    @Setup
+    public void setup() {
+      parser = new SegmentLineParser(numClasses, topN);
+    }
+
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, @SideInput(TABLE) RatingsTable table,
-        MultiOutputReceiver out) throws IOException {
-      SegmentLineParser parser = new SegmentLineParser(numClasses, topN);
-      String name = file.getMetadata().resourceId().toString();
-      TextLines.forEach(file, SegmentLineParser.HEADER, (number, line) -> {
-        try {
-          SegmentLineParser.Parsed parsed = parser.parse(line);
-          Metrics.counter(EvaluateSegments.class, "duplicate_segments")
-              .inc(parsed.duplicates());
-          out.get(scoredTag).output(KV.of(parsed.classId(),
-              new ScoredLine(name, number, score(parsed, table))));
-        } catch (BadLineException e) {
-          Metrics.counter(EvaluateSegments.class, "malformed_" + e.reason()).inc();
-          out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, null,
-              e.reason(), e.getMessage()));
-        }
-      });
+    public void process(@Element KV<String, KV<Long, String>> numbered,
+        @SideInput(TABLE) RatingsTable table, MultiOutputReceiver out) {
+      String name = numbered.getKey();
+      long number = numbered.getValue().getKey();
+      try {
+        SegmentLineParser.Parsed parsed = parser.parse(numbered.getValue().getValue());
+        Metrics.counter(EvaluateSegments.class, "duplicate_segments").inc(parsed.duplicates());
+        out.get(scoredTag).output(KV.of(parsed.classId(),
+            new ScoredLine(name, number, score(parsed, table))));
+      } catch (BadLineException e) {
+        Metrics.counter(EvaluateSegments.class, "malformed_" + e.reason()).inc();
+        out.get(deadLettersTag).output(new DeadLetter(name, number, "line " + number, null,
+            e.reason(), e.getMessage()));
+      }
     }
 
     private static ClassAp score(SegmentLineParser.Parsed parsed, RatingsTable table) {

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.RatedVideo;
 import org.yt8m.transforms.coders.FrameRecordCoder;
 
 /**
@@ -25,7 +26,7 @@ public final class SplitSegments extends PTransform<PCollection<FrameRecord>,
   private static final long serialVersionUID = 1L;
 
   /** The 2019 challenge's segment length. */
-  public static final int SEGMENT_FRAMES = 5;
+  public static final int SEGMENT_FRAMES = RatedVideo.SEGMENT_FRAMES;
 
   private final int segmentFrames;
 

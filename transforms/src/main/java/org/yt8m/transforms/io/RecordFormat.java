@@ -6,16 +6,19 @@ import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.InvalidRecordException;
+import org.yt8m.model.record.RatedVideo;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.coders.RatedVideoCoder;
 import org.yt8m.transforms.coders.SegmentRatingsCoder;
 import org.yt8m.transforms.coders.VideoRecordCoder;
 
 /**
  * The level of a YouTube-8M read: how to decode a record of it, its coder, its default features.
- * One of {@link #VIDEO}, {@link #FRAMES} and {@link #SEGMENT_RATINGS}.
+ * One of {@link #VIDEO}, {@link #FRAMES}, {@link #SEGMENT_RATINGS} and
+ * {@link #ratedVideos}.
  */
 public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -109,6 +112,37 @@ public abstract class RecordFormat<T extends Yt8mRecord> implements Serializable
       return SEGMENT_RATINGS;
     }
   };
+
+  /**
+   * 2019 segment-rated frame-level {@code SequenceExample}s, frames and ratings together, their
+   * ratings checked against the frames and segments of {@code segmentSize} ({@link RatedVideo}).
+   */
+  public static RecordFormat<RatedVideo> ratedVideos(int segmentSize) {
+    return new RecordFormat<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public RatedVideo decode(Yt8mDecoder decoder, byte[] data, int length)
+          throws InvalidRecordException {
+        return decoder.decodeRatedVideo(data, length, segmentSize);
+      }
+
+      @Override
+      public Coder<RatedVideo> coder() {
+        return RatedVideoCoder.of();
+      }
+
+      @Override
+      public FeatureSpec defaultFeatures() {
+        return FeatureSpec.FRAME_DEFAULT;
+      }
+
+      @Override
+      public String toString() {
+        return "segment-rated frames (segments of " + segmentSize + ")";
+      }
+    };
+  }
 
   private RecordFormat() {}
 

@@ -22,6 +22,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.RatedVideo;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
@@ -73,6 +74,17 @@ public final class Yt8mIO {
     return new Read<>(RecordFormat.SEGMENT_RATINGS, filepattern,
         RecordFormat.SEGMENT_RATINGS.defaultFeatures(), 3862, Yt8mDecoder.DEFAULT_MAX_FRAMES,
         Compression.AUTO, false, 0);
+  }
+
+  /**
+   * Reads 2019 segment-rated frame-level shards matching {@code filepattern} as
+   * {@link RatedVideo}s: frames and ratings, a video whose ratings break the rules of segments
+   * of {@code segmentSize} frames a dead letter with its reason.
+   */
+  public static Read<RatedVideo> readRatedVideos(String filepattern, int segmentSize) {
+    RecordFormat<RatedVideo> format = RecordFormat.ratedVideos(segmentSize);
+    return new Read<>(format, filepattern, format.defaultFeatures(), 3862,
+        Yt8mDecoder.DEFAULT_MAX_FRAMES, Compression.AUTO, false, 0);
   }
 
   /** The read transform; immutable, configured by its {@code withX} methods. */

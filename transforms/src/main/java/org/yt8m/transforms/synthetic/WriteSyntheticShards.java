@@ -150,6 +150,7 @@ public final class WriteSyntheticShards extends PTransform<PBegin, PCollection<S
     json.put("num_videos", shards.numVideos());
     json.put("num_shards", shards.numShards());
     json.put("frame_features", shards.frameLevel());
+    json.put("segment_labels", shards.segmentLabels());
     json.put("seed", seed);
     json.put("num_classes", numClasses);
     json.put("compression", compression.toString());

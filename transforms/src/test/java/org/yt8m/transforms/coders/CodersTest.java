@@ -6,6 +6,8 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.RatedVideo;
+import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.transforms.io.DeadLetter;
 
@@ -21,6 +23,13 @@ class CodersTest {
   void frameRecordRoundTrips() throws Exception {
     assertRoundTrip(FrameRecordCoder.of(),
         FrameRecord.of("f", new int[] {2}, 2, 3, new byte[] {0, 1, 2, (byte) 255, 4, 5}));
+  }
+
+  @Test
+  void ratedVideoRoundTrips() throws Exception {
+    FrameRecord frames = FrameRecord.of("r", new int[] {2}, 7, 1, new byte[7]);
+    assertRoundTrip(RatedVideoCoder.of(), RatedVideo.of(frames, SegmentRatings.of("r",
+        new int[] {2}, new int[] {2, 5}, new long[] {0, 5}, new float[] {1, 0}), 5));
   }
 
   @Test

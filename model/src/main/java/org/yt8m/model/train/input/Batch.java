@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code labels} is {@code [size, numClasses]}, 1 at each label and 0 elsewhere (all
  *       zeros for a video without labels); {@code labelIds} holds the same labels sorted, for
  *       the batch metrics computed in Java.
+ *   <li>Segment training ({@link SegmentExamples}): each row is a rated segment, its labels the
+ *       classes rated positive, and {@code labelWeights} marks the classes rated at all.
  * </ul>
  *
  * <p>Each batch owns freshly allocated arrays (none are pooled), so the consumer may keep them
@@ -33,9 +35,17 @@ public final class Batch {
   private final int[][] labelIds;
   private final String[] ids;
   private final int epoch;
+  private final float @Nullable [] labelWeights;
 
   Batch(int size, float[] features, int paddedFrames, int @Nullable [] numFrames,
       float[] labels, int[][] labelIds, String[] ids, int epoch) {
+    this(size, features, paddedFrames, numFrames, labels, labelIds, ids, epoch, null);
+  }
+
+  Batch(int size, float[] features, int paddedFrames, int @Nullable [] numFrames,
+      float[] labels, int[][] labelIds, String[] ids, int epoch,
+      float @Nullable [] labelWeights) {
+    this.labelWeights = labelWeights;
     this.size = size;
     this.features = features;
     this.paddedFrames = paddedFrames;
@@ -69,6 +79,14 @@ public final class Batch {
   /** {@code [size, numClasses]}: 1 at each of a video's labels, 0 elsewhere. */
   public float[] labels() {
     return labels;
+  }
+
+  /**
+   * Segment training: {@code [size, numClasses]}, 1 at each class rated on the segment and 0
+   * at every other (which then counts nowhere in the loss); null when every class counts.
+   */
+  public float @Nullable [] labelWeights() {
+    return labelWeights;
   }
 
   /** Each video's labels, sorted ascending, possibly empty. */

@@ -1,6 +1,7 @@
 package org.yt8m.model.train.input;
 
 import org.yt8m.model.record.FrameRecord;
+import org.yt8m.model.record.RatedSegment;
 import org.yt8m.model.record.VideoRecord;
 import org.yt8m.model.record.Yt8mRecord;
 
@@ -46,14 +47,33 @@ final class BatchAssembler {
     int[] numFrames = new int[count];
     int paddedFrames = 1;
     for (int i = 0; i < count; i++) {
-      numFrames[i] = ((FrameRecord) records[i]).numFrames();
+      numFrames[i] = frames(records[i]).numFrames();
       paddedFrames = Math.max(paddedFrames, numFrames[i]);
     }
     int rowSize = paddedFrames * featureSize;
     float[] features = new float[count * rowSize]; // zeros: the padding
     for (int i = 0; i < count; i++) {
-      ((FrameRecord) records[i]).dequantizeInto(features, i * rowSize);
+      frames(records[i]).dequantizeInto(features, i * rowSize);
     }
-    return new Batch(count, features, paddedFrames, numFrames, labels, labelIds, ids, epoch);
+    return new Batch(count, features, paddedFrames, numFrames, labels, labelIds, ids, epoch,
+        labelWeights(records, count));
+  }
+
+  private static FrameRecord frames(Yt8mRecord record) {
+    return record instanceof RatedSegment segment ? segment.frames() : (FrameRecord) record;
+  }
+
+  /** 1 at each segment's rated classes, 0 elsewhere; null for videos (every class counts). */
+  private float[] labelWeights(Yt8mRecord[] records, int count) {
+    if (count == 0 || !(records[0] instanceof RatedSegment)) {
+      return null;
+    }
+    float[] weights = new float[count * numClasses];
+    for (int i = 0; i < count; i++) {
+      for (int rated : ((RatedSegment) records[i]).ratedClasses()) {
+        weights[i * numClasses + rated] = 1f;
+      }
+    }
+    return weights;
   }
 }

@@ -86,6 +86,7 @@ public final class BatchSource implements AutoCloseable {
   private final List<ShardSource> shards;
   private final Yt8mDecoder decoder;
   private final boolean frameLevel;
+  private final int segmentSize;
   private final int batchSize;
   private final boolean dropRemainder;
   private final ShuffleBuffer buffer;
@@ -106,6 +107,7 @@ public final class BatchSource implements AutoCloseable {
     this.shards = builder.shards;
     this.decoder = builder.decoder;
     this.frameLevel = builder.frameLevel;
+    this.segmentSize = builder.segmentSize;
     this.batchSize = builder.batchSize;
     this.dropRemainder = builder.dropRemainder;
     this.buffer = new ShuffleBuffer(shards.size(), builder.numEpochs,
@@ -234,20 +236,20 @@ public final class BatchSource implements AutoCloseable {
     try (TfRecordReader reader = new TfRecordReader(shard.name(),
         new BufferedInputStream(shard.open(), READ_BUFFER_BYTES))) {
       while (reader.next()) {
-        Yt8mRecord record;
+        List<? extends Yt8mRecord> examples;
         try {
-          record = frameLevel
-              ? own.decodeFrames(reader.buffer(), reader.length())
-              : own.decodeVideo(reader.buffer(), reader.length());
+          examples = examples(own, reader.buffer(), reader.length());
         } catch (InvalidRecordException e) {
           if (firstRead) {
             skip(shard, reader.recordIndex(), e);
           }
           continue;
         }
-        recordsRead.increment();
-        if (!buffer.put(record)) {
-          return false;
+        for (Yt8mRecord example : examples) {
+          recordsRead.increment();
+          if (!buffer.put(example)) {
+            return false;
+          }
         }
       }
       return true;
@@ -256,6 +258,15 @@ public final class BatchSource implements AutoCloseable {
     } catch (IOException e) {
       throw new InputFailedException(shard.name() + ": cannot read: " + e, e);
     }
+  }
+
+  /** A shard record's training examples: itself, or its rated segments. */
+  private List<? extends Yt8mRecord> examples(Yt8mDecoder own, byte[] data, int length)
+      throws InvalidRecordException {
+    if (segmentSize > 0) {
+      return SegmentExamples.of(own.decodeRatedVideo(data, length, segmentSize));
+    }
+    return List.of(frameLevel ? own.decodeFrames(data, length) : own.decodeVideo(data, length));
   }
 
   private void skip(ShardSource shard, long recordIndex, InvalidRecordException e) {
@@ -317,6 +328,7 @@ public final class BatchSource implements AutoCloseable {
     private final List<ShardSource> shards;
     private final Yt8mDecoder decoder;
     private final boolean frameLevel;
+    private int segmentSize;
     private int batchSize;
     private int numEpochs = 1;
     private int shuffleBuffer;
@@ -336,6 +348,19 @@ public final class BatchSource implements AutoCloseable {
     public Builder withBatchSize(int batchSize) {
       checkArgument(batchSize > 0, "batch size must be positive: %s", batchSize);
       this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Segment training: each record is a segment-rated frame-level video, and each of its
+     * rated segments of {@code segmentSize} frames is an example ({@link SegmentExamples});
+     * a video whose ratings break the rules is skipped by reason. Default 0: records are
+     * examples.
+     */
+    public Builder withSegments(int segmentSize) {
+      checkArgument(frameLevel, "segments are cut from frame-level records");
+      checkArgument(segmentSize > 0, "segment size must be positive: %s", segmentSize);
+      this.segmentSize = segmentSize;
       return this;
     }
 
