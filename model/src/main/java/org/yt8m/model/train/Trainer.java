@@ -21,6 +21,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.yt8m.model.export.ExportFacts;
+import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
@@ -56,6 +58,7 @@ public final class Trainer {
   private final List<ShardSource> shards;
   private final long recordsPerEpoch;
   private final Consumer<String> log;
+  private final ExportPrecision exportPrecision;
 
   /**
    * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
@@ -64,6 +67,12 @@ public final class Trainer {
   public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log) {
+    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, ExportPrecision.FLOAT32);
+  }
+
+  private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
+      TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
+      Consumer<String> log, ExportPrecision exportPrecision) {
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -71,6 +80,12 @@ public final class Trainer {
     this.shards = List.copyOf(shards);
     this.recordsPerEpoch = recordsPerEpoch;
     this.log = log;
+    this.exportPrecision = exportPrecision;
+  }
+
+  /** This run with exports that store their weights at {@code precision} (float32 unless). */
+  public Trainer withExportPrecision(ExportPrecision precision) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, precision);
   }
 
   /**
@@ -114,7 +129,7 @@ public final class Trainer {
   private TrainingResult train(Path scratch, TrainerLease lease)
       throws IOException, InterruptedException {
     Checkpoints checkpoints = new Checkpoints(dir, scratch);
-    Exports exports = new Exports(dir);
+    Exports exports = new Exports(dir, exportPrecision);
     EventDir events = EventDir.of(dir, scratch);
     OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
         : checkpoints.latestStep();
@@ -317,13 +332,14 @@ public final class Trainer {
       lease.confirmHeld();
       batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
-      exports.export(session, graph.signatures(), flags, runId, step, scratch);
+      ExportFacts export = exports.export(session, graph.signatures(), flags, runId, step,
+          scratch);
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
       savedStep = step;
       writer.flush();
       events.push();
       log.accept("step " + step + ": checkpoint " + dir.location() + "/model.ckpt-" + step
-          + " and export " + dir.location() + "/" + lastExport);
+          + " and export " + dir.location() + "/" + lastExport + " (" + export + ")");
     }
   }
 }
