@@ -55,22 +55,17 @@ public final class EnsembleExport {
 
   /**
    * Writes the ensemble of {@code members} to the new directory {@code target}, its weights
-   * stored at {@code precision}; the weights are normalized to sum to 1.
+   * stored at {@code precision}; the weights are {@link #normalizedWeights normalized}.
    *
    * @throws IllegalArgumentException when the weights sum to 0 or the members cannot be
    *     combined (their signatures differ), naming the member
    */
   public static void write(List<Member> members, ExportPrecision precision, Path target)
       throws IOException {
-    checkArgument(!members.isEmpty(), "an ensemble needs at least one member");
-    double total = members.stream().mapToDouble(Member::weight).sum();
-    checkArgument(total > 0, "the weights of %s sum to 0: give one a positive weight",
-        members.stream().map(Member::location).toList());
+    double[] weights = normalizedWeights(members);
     List<MemberGraph> graphs = new ArrayList<>();
-    double[] weights = new double[members.size()];
-    for (int i = 0; i < weights.length; i++) {
-      graphs.add(MemberGraph.read(members.get(i).dir(), members.get(i).location()));
-      weights[i] = members.get(i).weight() / total;
+    for (Member member : members) {
+      graphs.add(MemberGraph.read(member.dir(), member.location()));
     }
     EnsembleGraph ensemble = EnsembleGraph.build(graphs, weights, precision);
     Path weightsDir = Files.createTempDirectory("ensemble-weights");
@@ -81,6 +76,19 @@ public final class EnsembleExport {
     } finally {
       MoreFiles.deleteRecursively(weightsDir, RecursiveDeleteOption.ALLOW_INSECURE);
     }
+  }
+
+  /**
+   * The members' weights divided by their sum.
+   *
+   * @throws IllegalArgumentException when there is no member or the weights sum to 0
+   */
+  public static double[] normalizedWeights(List<Member> members) {
+    checkArgument(!members.isEmpty(), "an ensemble needs at least one member");
+    double total = members.stream().mapToDouble(Member::weight).sum();
+    checkArgument(total > 0, "the weights of %s sum to 0: give one a positive weight",
+        members.stream().map(Member::location).toList());
+    return members.stream().mapToDouble(member -> member.weight() / total).toArray();
   }
 
   /**

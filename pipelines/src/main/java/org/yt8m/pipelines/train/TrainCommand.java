@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.nn.LabelLoss;
 import org.yt8m.model.nn.ModelConfig;
 import org.yt8m.model.nn.Models;
@@ -44,6 +45,7 @@ public final class TrainCommand {
       throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
     validate(options);
+    ExportPrecision precision = ExportPrecision.byName(options.getExportPrecision());
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
         .outputDirectory("trainDir", options.getTrainDir()).check();
     ModelFlags flags = modelFlags(options);
@@ -58,7 +60,7 @@ public final class TrainCommand {
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
     TrainingResult result = new Trainer(FileSystemsTrainDir.of(options.getTrainDir(),
         GcsLeaseFile.opener(options)), flags, spec, settings, shards, preparedRecords(shards),
-        out::println).run();
+        out::println).withExportPrecision(precision).run();
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
     return result;
