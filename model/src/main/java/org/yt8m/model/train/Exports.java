@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.yt8m.model.export.EnsembleExport;
+import org.yt8m.model.export.ExportFacts;
+import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.nn.ServingSignature;
 
 /**
@@ -34,9 +37,16 @@ public final class Exports {
   private static final String WEIGHTS_INDEX = "variables/variables.index";
 
   private final TrainDir dir;
+  private final ExportPrecision precision;
 
   public Exports(TrainDir dir) {
+    this(dir, ExportPrecision.FLOAT32);
+  }
+
+  /** The exports of {@code dir}, written with their weights stored at {@code precision}. */
+  public Exports(TrainDir dir, ExportPrecision precision) {
     this.dir = dir;
+    this.precision = precision;
   }
 
   /** The name ({@code step_N}) of the export of {@code step}. */
@@ -61,29 +71,43 @@ public final class Exports {
   /**
    * Exports {@code session}'s signatures (see {@link ServingSignature}) as {@code export/step_N}
    * of the training run {@code run}, then points {@code export/latest} at it.
+   *
+   * @return the export's size and precision, which its {@code model_flags.json} records
    */
-  public void export(Session session, List<Signature> signatures, ModelFlags flags, RunId run,
-      long step, Path scratch) throws IOException {
+  public ExportFacts export(Session session, List<Signature> signatures, ModelFlags flags,
+      RunId run, long step, Path scratch) throws IOException {
     Path staging = scratch.resolve("export-" + step);
     Files.createDirectories(staging.getParent());
     try {
       SavedModelBundle.exporter(staging.toString()).withTags(ServingSignature.TAG)
           .withSession(session).withSignatures(signatures.toArray(Signature[]::new)).export();
-      Files.writeString(staging.resolve(ModelFlags.FILE_NAME), flags.toJson(run));
-      String name = name(step);
-      if (latest().equals(Optional.of(DIRECTORY + "/" + name))) {
-        // Replaced (a resumed run exporting a step again): no pointer until the new one is
-        // whole rather than one to a directory being replaced.
-        dir.delete(LATEST);
-      }
-      dir.delete(evaluationMarker(name));
-      dir.uploadDirectory(staging, DIRECTORY + "/" + name, ModelFlags.FILE_NAME);
-      dir.writeString(LATEST, name + "\n");
+      EnsembleExport.recast(staging, precision);
+      return publish(staging, flags.toJson(run), step);
     } finally {
       if (Files.exists(staging)) {
         MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
       }
     }
+  }
+
+  /**
+   * Copies in the SavedModel in {@code staging} (local, written at this precision) as
+   * {@code export/step_N} with {@code flagsJson} and the export's {@link ExportFacts} as its
+   * {@code model_flags.json}, then points {@code export/latest} at it.
+   */
+  public ExportFacts publish(Path staging, String flagsJson, long step) throws IOException {
+    ExportFacts facts = ExportFacts.of(staging, precision);
+    Files.writeString(staging.resolve(ModelFlags.FILE_NAME), facts.addTo(flagsJson));
+    String name = name(step);
+    if (latest().equals(Optional.of(DIRECTORY + "/" + name))) {
+      // Replaced (a resumed run exporting a step again): no pointer until the new one is
+      // whole rather than one to a directory being replaced.
+      dir.delete(LATEST);
+    }
+    dir.delete(evaluationMarker(name));
+    dir.uploadDirectory(staging, DIRECTORY + "/" + name, ModelFlags.FILE_NAME);
+    dir.writeString(LATEST, name + "\n");
+    return facts;
   }
 
   /**

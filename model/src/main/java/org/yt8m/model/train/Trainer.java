@@ -24,6 +24,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.yt8m.model.export.ExportFacts;
+import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
@@ -63,9 +65,7 @@ public final class Trainer {
   private final List<ShardSource> shards;
   private final long recordsPerEpoch;
   private final Consumer<String> log;
-  private final @Nullable Distillation teacher;
-  private final int segmentSize;
-  private final @Nullable InitFrom initFrom;
+  private final Extras extras;
 
   /**
    * A run of {@code spec}'s graph, described by {@code flags}, over {@code shards}.
@@ -74,15 +74,12 @@ public final class Trainer {
   public Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
       Consumer<String> log) {
-    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, 0, null, null);
+    this(dir, flags, spec, settings, shards, recordsPerEpoch, log, Extras.NONE);
   }
 
   private Trainer(TrainDir dir, ModelFlags flags, TrainingGraph.Spec spec,
       TrainerSettings settings, List<ShardSource> shards, long recordsPerEpoch,
-      Consumer<String> log, int segmentSize, @Nullable InitFrom initFrom,
-      @Nullable Distillation teacher) {
-    this.segmentSize = segmentSize;
-    this.initFrom = initFrom;
+      Consumer<String> log, Extras extras) {
     this.dir = dir;
     this.flags = flags;
     this.spec = spec;
@@ -90,15 +87,28 @@ public final class Trainer {
     this.shards = List.copyOf(shards);
     this.recordsPerEpoch = recordsPerEpoch;
     this.log = log;
-    this.teacher = teacher;
+    this.extras = extras;
+  }
+
+  /**
+   * What a run may add to its spec, each set by one of the {@code with} methods: segment
+   * training, a warm start, a teacher, the exports' precision.
+   */
+  private record Extras(int segmentSize, @Nullable InitFrom initFrom,
+      @Nullable Distillation teacher, ExportPrecision exportPrecision) {
+    static final Extras NONE = new Extras(0, null, null, ExportPrecision.FLOAT32);
+  }
+
+  private Trainer with(Extras newExtras) {
+    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, newExtras);
   }
 
   /** This run distilling from {@code newTeacher} by the spec's {@code distillWeight}. */
   public Trainer distillingFrom(Distillation newTeacher) {
     checkArgument(spec.recipe().distillWeight() > 0, "distilling from %s needs a "
         + "distillWeight > 0", newTeacher);
-    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
-        initFrom, newTeacher);
+    return with(new Extras(extras.segmentSize(), extras.initFrom(), newTeacher,
+        extras.exportPrecision()));
   }
 
   /**
@@ -107,8 +117,8 @@ public final class Trainer {
    * ({@link org.yt8m.model.train.input.SegmentExamples}).
    */
   public Trainer withSegments(int segmentSize) {
-    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
-        initFrom, teacher);
+    return with(new Extras(segmentSize, extras.initFrom(), extras.teacher(),
+        extras.exportPrecision()));
   }
 
   /**
@@ -116,8 +126,14 @@ public final class Trainer {
    * one continues its own).
    */
   public Trainer withInitFrom(InitFrom initFrom) {
-    return new Trainer(dir, flags, spec, settings, shards, recordsPerEpoch, log, segmentSize,
-        initFrom, teacher);
+    return with(new Extras(extras.segmentSize(), initFrom, extras.teacher(),
+        extras.exportPrecision()));
+  }
+
+  /** This run with exports that store their weights at {@code precision} (float32 unless). */
+  public Trainer withExportPrecision(ExportPrecision precision) {
+    return with(new Extras(extras.segmentSize(), extras.initFrom(), extras.teacher(),
+        precision));
   }
 
   /**
@@ -125,8 +141,8 @@ public final class Trainer {
    * killed runs left, and trains.
    */
   public TrainingResult run() throws IOException, InterruptedException {
-    checkArgument(teacher != null || spec.recipe().distillWeight() == 0, "distillWeight %s "
-        + "without a teacher to distil from", spec.recipe().distillWeight());
+    checkArgument(extras.teacher() != null || spec.recipe().distillWeight() == 0,
+        "distillWeight %s without a teacher to distil from", spec.recipe().distillWeight());
     try (TrainerLease lease = TrainerLease.acquire(dir, log);
         ScratchDirectory scratch = ScratchDirectory.create("train")) {
       checkFlags();
@@ -163,7 +179,7 @@ public final class Trainer {
   private TrainingResult train(Path scratch, TrainerLease lease)
       throws IOException, InterruptedException {
     Checkpoints checkpoints = new Checkpoints(dir, scratch);
-    Exports exports = new Exports(dir);
+    Exports exports = new Exports(dir, extras.exportPrecision());
     EventDir events = EventDir.of(dir, scratch);
     OptionalLong latest = settings.startNewModel() ? OptionalLong.empty()
         : checkpoints.latestStep();
@@ -208,12 +224,12 @@ public final class Trainer {
       session.initialize();
       log.accept("starting a new " + flags.model() + " in " + dir.location() + " (run "
           + runId + ")");
-      if (initFrom != null) {
-        log.accept(initFrom.apply(g, session, scratch).describe());
+      if (extras.initFrom() != null) {
+        log.accept(extras.initFrom().apply(g, session, scratch).describe());
       }
       return 0;
     }
-    if (initFrom != null) {
+    if (extras.initFrom() != null) {
       log.accept("--initFrom is not used: this run resumes its own checkpoint");
     }
     checkpoints.restore(session, latest.getAsLong());
@@ -233,8 +249,8 @@ public final class Trainer {
         .withNumEpochs(settings.numEpochs())
         .withReaderThreads(settings.readerThreads())
         .withSeed(settings.seed());
-    if (segmentSize > 0) {
-      builder.withSegments(segmentSize);
+    if (extras.segmentSize() > 0) {
+      builder.withSegments(extras.segmentSize());
     }
     if (settings.shuffleBuffer() > 0) {
       builder.withShuffleBuffer(settings.shuffleBuffer());
@@ -313,7 +329,8 @@ public final class Trainer {
     private void trainOn(Batch batch, boolean report, EventFileWriter writer)
         throws IOException, InterruptedException {
       try (BatchFeed feed = new BatchFeed(batch, spec);
-          TFloat32 taught = teacher == null ? null : teacher.probabilities(feed)) {
+          TFloat32 taught = extras.teacher() == null ? null
+              : extras.teacher().probabilities(feed)) {
         Session.Runner runner = feed.runner(session, graph).addTarget(graph.trainStep())
             .fetch(graph.loss());
         if (taught != null) {
@@ -383,14 +400,14 @@ public final class Trainer {
      * batch norm's statistics re-estimated for them, and the trained weights swapped back
      * after (the checkpoint, saved before, holds the trained weights and the averages).
      */
-    private void exportAveraged() throws IOException {
+    private ExportFacts exportAveraged() throws IOException {
       Optional<WeightAverage> average = graph.weightAverage();
       if (average.isPresent()) {
         session.runner().addTarget(average.get().useAverages()).run();
         batchNorm.refresh(session, step).ifPresent(log);
       }
       try {
-        exports.export(session, graph.signatures(), flags, runId, step, scratch);
+        return exports.export(session, graph.signatures(), flags, runId, step, scratch);
       } finally {
         average.ifPresent(a -> session.runner().addTarget(a.restoreTrained()).run());
       }
@@ -400,13 +417,13 @@ public final class Trainer {
       lease.confirmHeld();
       batchNorm.refresh(session, step).ifPresent(log);
       checkpoints.save(session, step);
-      exportAveraged();
+      ExportFacts export = exportAveraged();
       lastExport = Exports.DIRECTORY + "/" + Exports.name(step);
       savedStep = step;
       writer.flush();
       events.push();
       log.accept("step " + step + ": checkpoint " + dir.location() + "/model.ckpt-" + step
-          + " and export " + dir.location() + "/" + lastExport);
+          + " and export " + dir.location() + "/" + lastExport + " (" + export + ")");
     }
   }
 }

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.yt8m.pipelines.ensemble.EnsembleCommand;
+import org.yt8m.pipelines.ensemble.EnsembleOptions;
 import org.yt8m.pipelines.evaluate.EvaluateOptions;
 import org.yt8m.pipelines.evaluate.EvaluatePipeline;
 import org.yt8m.pipelines.generate.GenerateOptions;
@@ -19,6 +21,9 @@ import org.yt8m.pipelines.train.TrainOptions;
 
 /** The launcher's commands: a name, a line of help, an options interface, what runs. */
 enum Command {
+  ENSEMBLE("ensemble", "Combine exported models into one export whose probabilities are the "
+      + "weighted mean of theirs, or re-export one model in float16.", EnsembleOptions.class,
+      (options, out) -> EnsembleCommand.execute(options.as(EnsembleOptions.class), out)),
   EVALUATE("evaluate", "Score a predictions file against the shards' labels: Hit@1, PERR, GAP, "
       + "mAP.", EvaluateOptions.class,
       (options, out) -> EvaluatePipeline.execute(options.as(EvaluateOptions.class), out)),

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.nn.LabelLoss;
 import org.yt8m.model.nn.ModelConfig;
 import org.yt8m.model.nn.Models;
@@ -47,6 +48,7 @@ public final class TrainCommand {
       throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
     validate(options);
+    ExportPrecision precision = ExportPrecision.byName(options.getExportPrecision());
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
         .input("initFrom", options.getInitFrom() == null ? null : options.getInitFrom() + "/**")
         .outputDirectory("trainDir", options.getTrainDir()).check();
@@ -63,7 +65,8 @@ public final class TrainCommand {
         shards.size(), shards.size() == 1 ? "" : "s", options.getTrainDataPattern());
     Trainer trainer = FineTuning.apply(options, flags, shards, new Trainer(
         FileSystemsTrainDir.of(options.getTrainDir(), GcsLeaseFile.opener(options)), flags,
-        spec, settings, shards, preparedRecords(shards), out::println));
+        spec, settings, shards, preparedRecords(shards), out::println)
+        .withExportPrecision(precision));
     TrainingResult result;
     if (options.getDistillFrom() == null) {
       result = trainer.run();

@@ -329,4 +329,12 @@ public interface TrainOptions extends ReaderOptions, FineTuningOptions {
   long getSeed();
 
   void setSeed(long seed);
+
+  @Description("How exports store their weights: float32, or float16 (half the bytes, without "
+      + "the optimizer's state; read into float32 in the graph, which computes in float32). "
+      + "Each export's size is logged and recorded in its model_flags.json.")
+  @Default.String("float32")
+  String getExportPrecision();
+
+  void setExportPrecision(String exportPrecision);
 }
