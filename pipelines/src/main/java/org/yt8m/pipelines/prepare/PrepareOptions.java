@@ -23,9 +23,8 @@ public interface PrepareOptions extends ReaderOptions {
 
   void setOutputDir(String outputDir);
 
-  @Description("Shards to write, of equal size (at most one record apart). A writer sorts 256 "
-      + "MiB of its shard at a time and reads the shard again for each further 256 MiB, so "
-      + "shards of at most that size are written fastest.")
+  @Description("Shards to write, of equal size (at most one record apart). Memory does not "
+      + "depend on it: the records are sorted on disk.")
   @Default.Integer(16)
   int getNumShards();
 

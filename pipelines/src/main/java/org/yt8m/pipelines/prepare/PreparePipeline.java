@@ -16,10 +16,8 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.record.FeatureSpec;
-import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.Readers;
@@ -27,8 +25,8 @@ import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.inspect.DeadLetterStats;
 import org.yt8m.transforms.inspect.DeadLetterStatsCoder;
 import org.yt8m.transforms.io.ReadResult;
-import org.yt8m.transforms.shuffle.ShardPlan;
 import org.yt8m.transforms.shuffle.ShuffleIntoShards;
+import org.yt8m.transforms.shuffle.SortedRun;
 
 /**
  * {@code yt8m prepare}: reads and validates training shards, shuffles them globally and writes
@@ -68,9 +66,16 @@ public final class PreparePipeline {
     FeatureSpec features = Readers.features(options);
     String pattern = options.getTrainDataPattern();
     Pipeline pipeline = Pipeline.create(options);
-    ReadResult<? extends Yt8mRecord> read = options.getFrameFeatures()
-        ? pipeline.apply("ReadFrames", Readers.frames(options, pattern))
-        : pipeline.apply("ReadVideos", Readers.videos(options, pattern));
+    ShuffleIntoShards shuffle = ShuffleIntoShards.to(options.getOutputDir())
+        .withFeatures(features).withNumShards(options.getNumShards())
+        .withSeed(options.getSeed());
+    // The read's output is each shard's sorted runs, a few KB: few bundles on the DirectRunner.
+    int shardGroups = Readers.smallOutputShardGroups(options);
+    ReadResult<SortedRun> read = options.getFrameFeatures()
+        ? pipeline.apply("ReadFrames", Readers.frames(options, pattern)
+            .withShardGroups(shardGroups).through(shuffle.runsInRead()))
+        : pipeline.apply("ReadVideos", Readers.videos(options, pattern)
+            .withShardGroups(shardGroups).through(shuffle.runsInRead()));
     ObjectNode context = PrepareManifest.context(pattern, features, options.getFrameFeatures(),
         options.getNumClasses(), options.getMaxFrames(), options.getSeed());
     PCollectionView<String> manifestFields = read.deadLetters()
@@ -79,15 +84,8 @@ public final class PreparePipeline {
         .apply("ManifestFields", ParDo.of(new ManifestFieldsFn(context)))
         .setCoder(StringUtf8Coder.of())
         .apply("ManifestFieldsView", View.asSingleton());
-    shuffle(read, options, features, manifestFields);
+    read.records().apply("Shuffle", shuffle.withManifestFields(manifestFields));
     return pipeline.run();
-  }
-
-  private static <T extends Yt8mRecord> PCollection<ShardPlan> shuffle(ReadResult<T> read,
-      PrepareOptions options, FeatureSpec features, PCollectionView<String> manifestFields) {
-    return read.records().apply("Shuffle", ShuffleIntoShards.<T>to(options.getOutputDir())
-        .withFeatures(features).withNumShards(options.getNumShards())
-        .withSeed(options.getSeed()).withManifestFields(manifestFields));
   }
 
   private static String manifestPath(PrepareOptions options) {

@@ -120,6 +120,16 @@ public final class FileSet implements Serializable {
     return new FileSet(directory, name, files, regex, manifest, stagingId);
   }
 
+  /**
+   * This set staged under {@code stagingId} instead of the id {@link #of} drew: for a transform
+   * whose steps are built apart and must stage into one directory (sorted runs written inside a
+   * read, then merged into the set's files). Draw it once per run, as {@link #of} does.
+   */
+  public FileSet withStagingId(String stagingId) {
+    checkArgument(stagingId.matches("[A-Za-z0-9-]+"), "bad staging id '%s'", stagingId);
+    return new FileSet(directory, name, files, memberPattern, manifest, stagingId);
+  }
+
   /** The files' names, in order. */
   public List<String> files() {
     return files;

@@ -3,29 +3,25 @@ package org.yt8m.transforms.shuffle;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.transforms.Combine.AccumulatingCombineFn.Accumulator;
-import org.apache.beam.sdk.values.KV;
 
 /**
- * Where each record of a deterministic shuffle goes, computed from how many records (and encoded
- * bytes) fall in each of the 65,536 hash buckets (a bucket is the top 16 bits of a record's
- * shuffle hash, so buckets are consecutive ranges of the shuffled order).
+ * Where each record of a deterministic shuffle goes, computed from how many records fall in
+ * each of the 65,536 hash buckets (a bucket is the top 16 bits of a record's shuffle hash, so
+ * buckets are consecutive ranges of the shuffled order), as the sorted runs' indexes count them.
  *
  * <p>Records in shuffled order have ranks {@code 0 .. N-1}; shard {@code k} of {@code S} takes
  * the ranks {@code [ceil(kN/S), ceil((k+1)N/S))}, so shard sizes differ by at most one record.
  * Per-bucket counts are enough to know the ranks at which each bucket starts: a shard's writer
- * ranks the records of a bucket itself, which is why a bucket whose ranks straddle a shard
- * boundary is sent whole to every shard it touches, each keeping its own part. Per-bucket bytes
- * let a writer hold a bounded slice of its shard at a time ({@link #passes}).
+ * ranks the records of its buckets ({@link #bucketsOf}) itself, which is why a bucket whose ranks
+ * straddle a shard boundary is read by every shard it touches, each keeping its own part.
  *
  * <p>A combine accumulator (mutable while combining, read-only after), the side input of the
  * routing and writing, and what {@link ShuffleIntoShards} outputs once every shard is written.
  * {@link ShardPlanCoder} encodes only the non-empty buckets.
  */
 public final class ShardPlan
-    implements Accumulator<KV<Long, byte[]>, ShardPlan, ShardPlan>, Serializable {
+    implements Accumulator<SortedRun, ShardPlan, ShardPlan>, Serializable {
   // Serializable too: Combine.globally keeps the empty input's output value in its DoFn.
   private static final long serialVersionUID = 1L;
 
@@ -33,10 +29,9 @@ public final class ShardPlan
   static final int BUCKETS = 1 << BUCKET_BITS;
 
   private final int numShards;
-  // Records and encoded bytes per bucket; null until the first record, so that the empty plan
-  // Combine.globally serializes into the job is small.
+  // Records per bucket; null until the first run, so that the empty plan Combine.globally
+  // serializes into the job is small.
   long[] counts;
-  long[] bytes;
   // starts[b]: records in the buckets before b; starts[BUCKETS] = N. Computed once per instance
   // on first use (a side input is shared by the threads of a worker, hence volatile).
   private transient volatile long[] starts;
@@ -52,11 +47,11 @@ public final class ShardPlan
   }
 
   @Override
-  public void addInput(KV<Long, byte[]> record) {
+  public void addInput(SortedRun run) {
     allocate();
-    int bucket = bucketOf(record.getKey());
-    counts[bucket]++;
-    bytes[bucket] += record.getValue().length;
+    for (int i = 0; i < run.size(); i++) {
+      counts[run.bucket(i)] += run.count(i);
+    }
   }
 
   @Override
@@ -69,7 +64,6 @@ public final class ShardPlan
     allocate();
     for (int b = 0; b < BUCKETS; b++) {
       counts[b] += other.counts[b];
-      bytes[b] += other.bytes[b];
     }
   }
 
@@ -81,7 +75,6 @@ public final class ShardPlan
   private void allocate() {
     if (counts == null) {
       counts = new long[BUCKETS];
-      bytes = new long[BUCKETS];
     }
     starts = null;
   }
@@ -126,28 +119,13 @@ public final class ShardPlan
   }
 
   /**
-   * The buckets of shard {@code shard} in consecutive ranges of at most {@code maxBytes}
-   * encoded bytes each (a single bucket may be more): the slices its writer holds in memory one
-   * at a time. None for an empty shard.
+   * The buckets holding the ranks of (non-empty) shard {@code shard}: its first and last
+   * bucket, and any between.
    */
-  List<BucketRange> passes(int shard, long maxBytes) {
-    if (recordsInShard(shard) == 0) {
-      return List.of();
-    }
-    int first = bucketOfRank(shardStart(shard));
-    int last = bucketOfRank(shardStart(shard + 1) - 1);
-    List<BucketRange> passes = new ArrayList<>();
-    long held = 0;
-    for (int b = first; b <= last; b++) {
-      if (held > 0 && held + bytes[b] > maxBytes) {
-        passes.add(new BucketRange(first, b - 1));
-        first = b;
-        held = 0;
-      }
-      held += bytes[b];
-    }
-    passes.add(new BucketRange(first, last));
-    return passes;
+  BucketRange bucketsOf(int shard) {
+    checkArgument(recordsInShard(shard) > 0, "shard %s is empty", shard);
+    return new BucketRange(bucketOfRank(shardStart(shard)),
+        bucketOfRank(shardStart(shard + 1) - 1));
   }
 
   /** The records of the buckets in {@code range}. */

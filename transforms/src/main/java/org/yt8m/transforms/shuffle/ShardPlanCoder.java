@@ -8,8 +8,8 @@ import org.apache.beam.sdk.util.VarInt;
 
 /**
  * Encodes a {@link ShardPlan}: the number of shards, then only its non-empty buckets, each as
- * the gap from the previous one, its records and its bytes (a plan of a few records is a few
- * bytes, not the 65,536 buckets' 1 MB).
+ * the gap from the previous one and its records (a plan of a few records is a few bytes, not
+ * the 65,536 buckets' 512 KB).
  */
 public final class ShardPlanCoder extends AtomicCoder<ShardPlan> {
   private static final ShardPlanCoder INSTANCE = new ShardPlanCoder();
@@ -33,7 +33,6 @@ public final class ShardPlanCoder extends AtomicCoder<ShardPlan> {
       if (plan.counts[b] > 0) {
         VarInt.encode(b - previous, out);
         VarInt.encode(plan.counts[b], out);
-        VarInt.encode(plan.bytes[b], out);
         previous = b;
       }
     }
@@ -45,13 +44,11 @@ public final class ShardPlanCoder extends AtomicCoder<ShardPlan> {
     int nonEmpty = VarInt.decodeInt(in);
     if (nonEmpty > 0) {
       plan.counts = new long[ShardPlan.BUCKETS];
-      plan.bytes = new long[ShardPlan.BUCKETS];
     }
     int bucket = 0;
     for (int i = 0; i < nonEmpty; i++) {
       bucket += VarInt.decodeInt(in);
       plan.counts[bucket] = VarInt.decodeLong(in);
-      plan.bytes[bucket] = VarInt.decodeLong(in);
     }
     return plan;
   }

@@ -12,9 +12,9 @@ import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.beam.sdk.coders.BigEndianLongCoder;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -33,52 +33,62 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.yt8m.model.io.Yt8mEncoder;
 import org.yt8m.model.record.FeatureSpec;
-import org.yt8m.model.record.Yt8mRecord;
 import org.jspecify.annotations.Nullable;
+import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.transforms.combine.AccumulatorFn;
 import org.yt8m.transforms.io.CommitFileSet;
 import org.yt8m.transforms.io.FileSet;
+import org.yt8m.transforms.io.RunSlice;
+import org.yt8m.transforms.io.ShardOutput;
+import org.yt8m.transforms.io.SortedRuns;
 import org.yt8m.transforms.io.StagedFile;
 
 /**
  * Shuffles records globally into {@code numShards} uncompressed TFRecord shards of equal size
  * (at most one record apart), byte-identical for the same records and seed on any runner and
  * however the input was split or bundled; outputs the {@link ShardPlan} once every shard is
- * written.
+ * written. An external sort in two halves: the first inside the read, the second this
+ * transform.
  *
  * <pre>{@code
- * PCollection<ShardPlan> written = videos.apply("Shuffle",
- *     ShuffleIntoShards.<VideoRecord>to("gs://b/prepared").withFeatures(features)
- *         .withNumShards(256).withSeed(7));
+ * ShuffleIntoShards shuffle = ShuffleIntoShards.to("gs://b/prepared").withFeatures(features)
+ *     .withNumShards(256).withSeed(7);
+ * ReadResult<SortedRun> runs = pipeline.apply("Read",
+ *     Yt8mIO.readVideos("gs://b/train*.tfrecord").through(shuffle.runsInRead()));
+ * PCollection<ShardPlan> written = runs.records().apply("Shuffle", shuffle);
  * }</pre>
  *
  * <p>{@code TFRecordIO.write().withNumShards} places records by worker and bundle, and a
  * GroupByKey's order is the runner's, so neither gives the same bytes twice. Here the order is
  * a function of the records alone: each record is re-encoded ({@link Yt8mEncoder}, labels only
  * when it has some) and sorted by a seeded 64-bit hash of its id, ties broken by the encoded
- * bytes. Shard {@code k} is the {@code k}-th contiguous range of that order; the global ranks
- * this needs come from record counts per hash bucket (a small side input), so the data is
- * shuffled once, grouped by shard. See {@link ShardPlan}.
+ * bytes. Shard {@code k} is the {@code k}-th contiguous range of that order.
  *
- * <p>A shard's writer sorts the slices of its shard in memory, at most
- * {@link #withMaxBytesInMemory} encoded bytes at a time, re-reading the shard's group once per
- * slice when the shard is larger. The shards are named {@code prepared-00000-of-00016.tfrecord};
- * a shard that gets no records (fewer records than shards) is written empty, so there are always
- * {@code numShards} files.
+ * <p>The read sorts each input shard's records and writes them as {@link SortedRun}s into the
+ * output's staging directory ({@link #runsInRead}); what becomes a collection is each run's
+ * index, its records and byte offset per hash bucket. This transform sums the indexes into the
+ * global ranks of each bucket (the {@link ShardPlan}, a small side input), sends each shard the
+ * byte ranges of its buckets in every run ({@link RunSlice}s, a few bytes each: the shuffle
+ * carries no records), and each shard's writer merges its slices ({@link SortedRuns}) and keeps
+ * its ranks. So memory is bounded by a run ({@link #withMaxRunBytes}) per reading thread and a
+ * merge's buffers per writer, whatever the input's size, and the records go to disk twice: as
+ * runs, and as shards (plus once more for a shard of more than {@value SortedRuns#FAN_IN}
+ * runs, merged in groups first). The shards are named {@code prepared-00000-of-00016.tfrecord};
+ * a shard that gets no records (fewer records than shards) is written empty, so there are
+ * always {@code numShards} files.
  *
  * <p>The shards are a {@link FileSet} committed whole ({@link CommitFileSet}): staged beside the
  * output directory, then moved into place together with {@code manifest.json} written last: the
  * {@link #withManifestFields caller's fields}, then {@code records}, {@code num_shards},
  * {@code shards} and {@code records_per_shard}, then every file with its size and CRC32C.
- * Prepared shards of another count that were in the directory are removed then. A run killed
- * before that leaves the earlier shards and manifest as they were.
+ * Prepared shards of another count that were in the directory are removed then, and so are the
+ * runs, which live in the staging directory. A run killed before that leaves the earlier shards
+ * and manifest as they were.
  */
-public final class ShuffleIntoShards<T extends Yt8mRecord>
-    extends PTransform<PCollection<T>, PCollection<ShardPlan>> {
+public final class ShuffleIntoShards
+    extends PTransform<PCollection<SortedRun>, PCollection<ShardPlan>> {
   private static final long serialVersionUID = 1L;
   private static final HashFunction HASH = Hashing.murmur3_128();
-  private static final KvCoder<Long, byte[]> KEYED =
-      KvCoder.of(BigEndianLongCoder.of(), ByteArrayCoder.of());
 
   /** The most shards: their names have five digits. */
   public static final int MAX_SHARDS = 99_999;
@@ -93,59 +103,77 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
   private final FeatureSpec features;
   private final int numShards;
   private final long seed;
-  private final long maxBytesInMemory;
+  private final long maxRunBytes;
   private final @Nullable PCollectionView<String> manifestFields;
+  // Drawn once in to(), so that the runs the read writes and the shards are staged together.
+  private final String stagingId;
 
   private ShuffleIntoShards(String outputDir, FeatureSpec features, int numShards, long seed,
-      long maxBytesInMemory, @Nullable PCollectionView<String> manifestFields) {
+      long maxRunBytes, @Nullable PCollectionView<String> manifestFields, String stagingId) {
     this.outputDir = outputDir;
     this.features = features;
     this.numShards = numShards;
     this.seed = seed;
-    this.maxBytesInMemory = maxBytesInMemory;
+    this.maxRunBytes = maxRunBytes;
     this.manifestFields = manifestFields;
+    this.stagingId = stagingId;
   }
 
   /** Writes the shards into {@code outputDir} (a local path or any Beam file system's). */
-  public static <T extends Yt8mRecord> ShuffleIntoShards<T> to(String outputDir) {
-    return new ShuffleIntoShards<>(outputDir, null, 16, 0, 256L << 20, null);
+  public static ShuffleIntoShards to(String outputDir) {
+    return new ShuffleIntoShards(outputDir, null, 16, 0, 64L << 20, null,
+        UUID.randomUUID().toString());
   }
 
-  /** The features the records were read with, written in this order (required). */
-  public ShuffleIntoShards<T> withFeatures(FeatureSpec features) {
-    return new ShuffleIntoShards<>(outputDir, requireNonNull(features), numShards, seed,
-        maxBytesInMemory, manifestFields);
+  /** The features the records are read with, written in this order (required). */
+  public ShuffleIntoShards withFeatures(FeatureSpec features) {
+    return new ShuffleIntoShards(outputDir, requireNonNull(features), numShards, seed,
+        maxRunBytes, manifestFields, stagingId);
   }
 
   /** The number of shards to write (default 16). */
-  public ShuffleIntoShards<T> withNumShards(int numShards) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
-        manifestFields);
+  public ShuffleIntoShards withNumShards(int numShards) {
+    return new ShuffleIntoShards(outputDir, features, numShards, seed, maxRunBytes,
+        manifestFields, stagingId);
   }
 
   /** The seed of the order (default 0): another seed, another permutation. */
-  public ShuffleIntoShards<T> withSeed(long seed) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
-        manifestFields);
+  public ShuffleIntoShards withSeed(long seed) {
+    return new ShuffleIntoShards(outputDir, features, numShards, seed, maxRunBytes,
+        manifestFields, stagingId);
   }
 
   /**
-   * The encoded bytes of a shard its writer sorts in memory at a time (default 256 MiB); a
-   * larger shard is written in several passes over its records. The output does not depend on
-   * it.
+   * The most bytes of records (encoded, plus 12 a record) a reading thread holds and sorts
+   * before writing them as a run (default 64 MiB); a larger input shard is written as several
+   * runs. The output does not depend on it.
    */
-  public ShuffleIntoShards<T> withMaxBytesInMemory(long maxBytesInMemory) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
-        manifestFields);
+  public ShuffleIntoShards withMaxRunBytes(long maxRunBytes) {
+    return new ShuffleIntoShards(outputDir, features, numShards, seed, maxRunBytes,
+        manifestFields, stagingId);
   }
 
   /**
    * Fields to put first in {@code manifest.json}: a singleton view of a JSON object's text
    * (default: none).
    */
-  public ShuffleIntoShards<T> withManifestFields(PCollectionView<String> fields) {
-    return new ShuffleIntoShards<>(outputDir, features, numShards, seed, maxBytesInMemory,
-        requireNonNull(fields));
+  public ShuffleIntoShards withManifestFields(PCollectionView<String> fields) {
+    return new ShuffleIntoShards(outputDir, features, numShards, seed, maxRunBytes,
+        requireNonNull(fields), stagingId);
+  }
+
+  /**
+   * What the read of the records to shuffle outputs in their place
+   * ({@code Yt8mIO.Read#through}): each input shard's valid records hashed, encoded and sorted
+   * inside the read, written as sorted runs into the output's staging directory. This
+   * transform's input is those runs.
+   */
+  public ShardOutput<Yt8mRecord, SortedRun> runsInRead() {
+    checkSettings();
+    checkArgument(features != null, "no features given: call withFeatures() with the features "
+        + "the records are read with");
+    checkArgument(maxRunBytes > 0, "maxRunBytes must be positive, got %s", maxRunBytes);
+    return new RunsInRead(fileSet(), features, seed, maxRunBytes);
   }
 
   /** The file name of shard {@code shard} of {@code numShards}. */
@@ -159,42 +187,33 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
   }
 
   @Override
-  public PCollection<ShardPlan> expand(PCollection<T> records) {
-    checkArgument(outputDir != null && !outputDir.isEmpty(), "no output directory given");
-    checkArgument(features != null, "no features given: call withFeatures() with the features "
-        + "the records were read with");
-    checkArgument(0 < numShards && numShards <= MAX_SHARDS, "numShards must be in [1, %s], "
-        + "got %s", MAX_SHARDS, numShards);
-    checkArgument(maxBytesInMemory > 0, "maxBytesInMemory must be positive, got %s",
-        maxBytesInMemory);
+  public PCollection<ShardPlan> expand(PCollection<SortedRun> runs) {
+    checkSettings();
     int shards = numShards;
-    PCollection<KV<Long, byte[]>> keyed = records
-        .apply("HashAndEncode", ParDo.of(new HashAndEncodeFn<T>(features, seed)))
-        .setCoder(KEYED);
-    PCollection<ShardPlan> plan = keyed.apply("CountPerBucket", Combine.globally(
-        AccumulatorFn.<KV<Long, byte[]>, ShardPlan>of(() -> new ShardPlan(shards),
+    PCollection<ShardPlan> plan = runs.apply("CountPerBucket", Combine.globally(
+        AccumulatorFn.<SortedRun, ShardPlan>of(() -> new ShardPlan(shards),
             ShardPlanCoder.of())));
     PCollectionView<ShardPlan> planView = plan.apply("PlanView", View.asSingleton());
-    PCollection<KV<Integer, Iterable<KV<Long, byte[]>>>> groups = keyed
+    PCollection<KV<Integer, Iterable<RunSlice>>> groups = runs
         .apply("RouteToShards", ParDo.of(new RouteFn())
             .withSideInput(RouteFn.PLAN, planView))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KEYED))
+        .setCoder(KvCoder.of(VarIntCoder.of(), RunSlice.Coder.of()))
         .apply("GroupByShard", GroupByKey.create());
-    PCollection<KV<Integer, Iterable<KV<Long, byte[]>>>> emptyShards = plan
+    PCollection<KV<Integer, Iterable<RunSlice>>> emptyShards = plan
         .apply("EmptyShards", ParDo.of(new EmptyShardsFn()))
         .setCoder(groups.getCoder());
     PCollectionView<String> callerFields = manifestFields != null ? manifestFields
-        : records.getPipeline().apply("NoManifestFields", Create.of("{}"))
+        : runs.getPipeline().apply("NoManifestFields", Create.of("{}"))
             .apply("NoFieldsView", View.asSingleton());
     PCollectionView<String> fields = plan
         .apply("ManifestFields", ParDo.of(new ManifestFieldsFn())
             .withSideInput(ManifestFieldsFn.CALLER, callerFields))
         .setCoder(StringUtf8Coder.of())
         .apply("FieldsView", View.asSingleton());
-    FileSet set = fileSet(outputDir, shards);
+    FileSet set = fileSet();
     return PCollectionList.of(groups).and(emptyShards)
         .apply("AllShards", Flatten.pCollections())
-        .apply("StageShards", ParDo.of(new WriteShardFn(set, maxBytesInMemory))
+        .apply("StageShards", ParDo.of(new WriteShardFn(set))
             .withSideInput(WriteShardFn.PLAN, planView))
         .setCoder(StagedFile.Coder.of())
         .apply("CommitShards", CommitFileSet.of(set).withManifestFields(fields))
@@ -203,11 +222,20 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
         .setCoder(ShardPlanCoder.of());
   }
 
-  /** The {@code numShards} shards in {@code outputDir}, as a set with its manifest. */
-  private static FileSet fileSet(String outputDir, int numShards) {
+  private void checkSettings() {
+    checkArgument(outputDir != null && !outputDir.isEmpty(), "no output directory given");
+    checkArgument(0 < numShards && numShards <= MAX_SHARDS, "numShards must be in [1, %s], "
+        + "got %s", MAX_SHARDS, numShards);
+  }
+
+  /**
+   * The {@code numShards} shards in {@code outputDir}, as a set with its manifest, staged under
+   * this transform's staging id.
+   */
+  private FileSet fileSet() {
     return FileSet.of(outputDir, "prepared", IntStream.range(0, numShards)
             .mapToObj(shard -> shardName(shard, numShards)).toList(), MANIFEST)
-        .withMembers(SHARD_NAMES);
+        .withMembers(SHARD_NAMES).withStagingId(stagingId);
   }
 
   @Override
@@ -217,8 +245,8 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
         .add(DisplayData.item("outputDir", outputDir).withLabel("Output directory"))
         .add(DisplayData.item("numShards", numShards).withLabel("Shards"))
         .add(DisplayData.item("seed", seed).withLabel("Seed"))
-        .add(DisplayData.item("maxBytesInMemory", maxBytesInMemory)
-            .withLabel("Bytes a writer sorts at a time"));
+        .add(DisplayData.item("maxRunBytes", maxRunBytes)
+            .withLabel("Bytes a reading thread sorts into a run"));
     if (features != null) {
       builder
           .add(DisplayData.item("featureNames", features.namesFlag()).withLabel("Feature names"))
@@ -227,43 +255,24 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
     }
   }
 
-  /** A record as its shuffle hash and its serialized form. */
-  private static final class HashAndEncodeFn<T extends Yt8mRecord>
-      extends DoFn<T, KV<Long, byte[]>> {
-    private static final long serialVersionUID = 1L;
-    private final FeatureSpec features;
-    private final long seed;
-    private transient Yt8mEncoder encoder;
-
-    HashAndEncodeFn(FeatureSpec features, long seed) {
-      this.features = features;
-      this.seed = seed;
-    }
-
-    @Setup
-    public void setup() {
-      encoder = new Yt8mEncoder(features);
-    }
-
-    @ProcessElement
-    public void process(@Element T record, OutputReceiver<KV<Long, byte[]>> out) {
-      out.output(KV.of(hash(seed, record.id()), encoder.encode(record, record.hasLabels())));
-    }
-  }
-
-  /** Sends a record to each non-empty shard its bucket's ranks fall in (usually one). */
-  private static final class RouteFn
-      extends DoFn<KV<Long, byte[]>, KV<Integer, KV<Long, byte[]>>> {
+  /**
+   * Sends each non-empty shard whose buckets a run holds records of the run's bytes of those
+   * buckets (usually one shard; a run of a few records in each of many buckets touches many).
+   */
+  private static final class RouteFn extends DoFn<SortedRun, KV<Integer, RunSlice>> {
     private static final long serialVersionUID = 1L;
     static final String PLAN = "plan";
 
     @ProcessElement
-    public void process(@Element KV<Long, byte[]> record, @SideInput(PLAN) ShardPlan plan,
-        OutputReceiver<KV<Integer, KV<Long, byte[]>>> out) {
-      int bucket = ShardPlan.bucketOf(record.getKey());
-      for (int shard = plan.firstShardOf(bucket); shard <= plan.lastShardOf(bucket); shard++) {
+    public void process(@Element SortedRun run, @SideInput(PLAN) ShardPlan plan,
+        OutputReceiver<KV<Integer, RunSlice>> out) {
+      int last = plan.lastShardOf(run.bucket(run.size() - 1));
+      for (int shard = plan.firstShardOf(run.bucket(0)); shard <= last; shard++) {
         if (plan.recordsInShard(shard) > 0) {
-          out.output(KV.of(shard, record));
+          Optional<RunSlice> slice = run.slice(plan.bucketsOf(shard));
+          if (slice.isPresent()) {
+            out.output(KV.of(shard, slice.get()));
+          }
         }
       }
     }
@@ -271,12 +280,12 @@ public final class ShuffleIntoShards<T extends Yt8mRecord>
 
   /** The shards that take no record (fewer records than shards), to be written empty. */
   private static final class EmptyShardsFn
-      extends DoFn<ShardPlan, KV<Integer, Iterable<KV<Long, byte[]>>>> {
+      extends DoFn<ShardPlan, KV<Integer, Iterable<RunSlice>>> {
     private static final long serialVersionUID = 1L;
 
     @ProcessElement
     public void process(@Element ShardPlan plan,
-        OutputReceiver<KV<Integer, Iterable<KV<Long, byte[]>>>> out) {
+        OutputReceiver<KV<Integer, Iterable<RunSlice>>> out) {
       for (int shard = 0; shard < plan.numShards(); shard++) {
         if (plan.recordsInShard(shard) == 0) {
           out.output(KV.of(shard, List.of()));

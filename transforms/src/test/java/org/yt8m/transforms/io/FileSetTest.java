@@ -51,6 +51,19 @@ class FileSetTest {
   }
 
   @Test
+  void setsBuiltApartWithOneStagingIdShareItsDirectoryWhichTheCommitRemoves() throws Exception {
+    Path staging = dir.resolve(".parts.tmp-fixed");
+    String scratch = set(2).withStagingId("fixed").scratchPath("run");
+    assertEquals(staging, Path.of(scratch).getParent());
+    Files.createDirectories(staging);
+    Files.writeString(Path.of(scratch), "a sorted run");
+    FileSet set = set(2).withStagingId("fixed");
+    set.commit(stage(set, "new"), FileSet.noFields());
+    assertEquals(List.of("part-0.txt", "part-1.txt", "parts.manifest.json"), listing());
+    assertThrows(IllegalArgumentException.class, () -> set.withStagingId("../up"));
+  }
+
+  @Test
   void stagedFilesAreInvisibleUntilTheCommitAndAnEarlierSetStaysWhole() throws Exception {
     commitNew(2, "old");
     FileSet next = set(2);

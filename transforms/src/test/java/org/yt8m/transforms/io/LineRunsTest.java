@@ -25,7 +25,7 @@ class LineRunsTest {
     Random random = new Random(5);
     List<String> all = new ArrayList<>();
     List<String> runs = new ArrayList<>();
-    int count = LineRuns.FAN_IN * 2 + 7; // merged in three groups (the last short), then once
+    int count = SortedRuns.FAN_IN * 2 + 7; // merged in three groups (the last short), then once
     for (int run = 0; run < count; run++) {
       List<String> lines = new ArrayList<>();
       for (int i = random.nextInt(20); i > 0; i--) {
@@ -54,7 +54,7 @@ class LineRunsTest {
     Files.write(Path.of(path), java.util.Arrays.copyOf(bytes, bytes.length - 1));
     IOException e = assertThrows(IOException.class, () -> LineRuns.merge(List.of(path),
         Comparator.naturalOrder(), () -> dir.resolve("m").toString(), line -> {}));
-    assertTrue(e.getMessage().contains(path) && e.getMessage().contains("inside a line"),
+    assertTrue(e.getMessage().contains(path) && e.getMessage().contains("inside the entry"),
         e.getMessage());
   }
 

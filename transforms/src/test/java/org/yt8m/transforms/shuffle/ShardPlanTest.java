@@ -5,21 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.beam.sdk.util.CoderUtils;
-import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
+import org.yt8m.transforms.io.RunSlice;
 import org.yt8m.transforms.shuffle.ShardPlan.BucketRange;
 
-/** The plan's arithmetic: equal shards of contiguous ranks, slices within budget, its coder. */
+/** The plan's arithmetic: equal shards of contiguous ranks, the buckets of each, the coders. */
 class ShardPlanTest {
 
   @Test
   void shardsTakeContiguousRanksOfEqualSize() {
     for (int records : new int[] {1, 10, 1000}) {
       for (int shards : new int[] {1, 3, 7, 16}) {
-        ShardPlan plan = plan(records, shards, 100);
+        ShardPlan plan = plan(records, shards);
         long total = 0;
         for (int shard = 0; shard < shards; shard++) {
           long size = plan.recordsInShard(shard);
@@ -43,47 +44,30 @@ class ShardPlanTest {
   }
 
   @Test
-  void passesCoverAShardsBucketsWithinTheBudget() {
-    ShardPlan plan = plan(1000, 2, 100);
-    for (int shard = 0; shard < 2; shard++) {
-      List<BucketRange> passes = plan.passes(shard, 1000);
-      long records = 0;
-      for (int i = 0; i < passes.size(); i++) {
-        BucketRange pass = passes.get(i);
-        if (i > 0) {
-          assertEquals(passes.get(i - 1).last() + 1, pass.first(), "consecutive");
-        }
-        long bytes = 0;
-        for (int b = pass.first(); b <= pass.last(); b++) {
-          bytes += plan.bytes[b];
-        }
-        assertTrue(bytes <= 1000 || pass.first() == pass.last(), "within budget: " + bytes);
-        records += plan.recordsIn(pass);
-      }
-      assertTrue(records >= plan.recordsInShard(shard), "every record of the shard");
-      assertTrue(passes.size() >= 50, "500 records of 100 bytes in slices of 1000 bytes");
+  void aShardsBucketsHoldExactlyItsRanksAndTheBucketsAtItsEdges() {
+    ShardPlan plan = plan(1000, 7);
+    for (int shard = 0; shard < 7; shard++) {
+      BucketRange buckets = plan.bucketsOf(shard);
+      long start = plan.shardStart(shard);
+      long end = plan.shardStart(shard + 1);
+      assertTrue(plan.bucketStart(buckets.first()) <= start
+          && start < plan.bucketStart(buckets.first()) + plan.counts[buckets.first()],
+          "the first bucket holds the first rank");
+      assertTrue(plan.bucketStart(buckets.last()) < end
+          && end <= plan.bucketStart(buckets.last()) + plan.counts[buckets.last()],
+          "the last bucket holds the last rank");
+      assertTrue(plan.recordsIn(buckets) >= end - start);
     }
-    assertEquals(1, plan(1000, 1, 100).passes(0, Long.MAX_VALUE).size(),
-        "one pass when the shard fits");
-  }
-
-  @Test
-  void anEmptyShardHasNoPasses() {
-    ShardPlan plan = plan(2, 4, 10);
-    assertEquals(List.of(1L, 0L, 1L, 0L), List.of(plan.recordsInShard(0),
-        plan.recordsInShard(1), plan.recordsInShard(2), plan.recordsInShard(3)));
-    assertEquals(List.of(), plan.passes(1, 100));
   }
 
   @Test
   void coderWritesOnlyTheNonEmptyBuckets() throws Exception {
-    ShardPlan plan = plan(3, 5, 4000);
+    ShardPlan plan = plan(3, 5);
     byte[] bytes = CoderUtils.encodeToByteArray(ShardPlanCoder.of(), plan);
-    assertTrue(bytes.length < 30, "3 buckets, not 65,536: " + bytes.length);
+    assertTrue(bytes.length < 20, "3 buckets, not 65,536: " + bytes.length);
     ShardPlan decoded = CoderUtils.decodeFromByteArray(ShardPlanCoder.of(), bytes);
     assertEquals(5, decoded.numShards());
     assertArrayEquals(plan.counts, decoded.counts);
-    assertArrayEquals(plan.bytes, decoded.bytes);
 
     ShardPlan empty = CoderUtils.decodeFromByteArray(ShardPlanCoder.of(),
         CoderUtils.encodeToByteArray(ShardPlanCoder.of(), new ShardPlan(2)));
@@ -93,7 +77,7 @@ class ShardPlanTest {
 
   @Test
   void mergingAddsBucketCounts() {
-    ShardPlan all = plan(100, 3, 7);
+    ShardPlan all = plan(100, 3);
     ShardPlan merged = new ShardPlan(3);
     merged.mergeAccumulator(new ShardPlan(3));
     merged.mergeAccumulator(all);
@@ -101,17 +85,50 @@ class ShardPlanTest {
     assertEquals(200, merged.records());
     for (int b = 0; b < ShardPlan.BUCKETS; b++) {
       assertEquals(2 * all.counts[b], merged.counts[b]);
-      assertEquals(2 * all.bytes[b], merged.bytes[b]);
     }
   }
 
-  /** A plan of {@code records} random hashes, each record {@code size} bytes. */
-  private static ShardPlan plan(int records, int shards, int size) {
-    SplittableRandom random = new SplittableRandom(records);
-    ShardPlan plan = new ShardPlan(shards);
-    for (int i = 0; i < records; i++) {
-      plan.addInput(KV.of(random.nextLong(), new byte[size]));
+  @Test
+  void aRunsSliceIsTheBytesOfItsBucketsInARange() throws Exception {
+    // Buckets 3, 7 and 9 at bytes 0, 40 and 100 of a 130-byte run.
+    SortedRun run = new SortedRun("run", 130, new int[] {3, 7, 9}, new int[] {2, 3, 1},
+        new long[] {0, 40, 100});
+    assertEquals(Optional.of(new RunSlice("run", 0, 40)), run.slice(new BucketRange(0, 6)));
+    assertEquals(Optional.of(new RunSlice("run", 40, 130)), run.slice(new BucketRange(4, 9)));
+    assertEquals(Optional.of(new RunSlice("run", 40, 100)), run.slice(new BucketRange(7, 7)));
+    assertEquals(Optional.empty(), run.slice(new BucketRange(10, 20)));
+    assertEquals(Optional.empty(), run.slice(new BucketRange(4, 6)));
+
+    SortedRun decoded = CoderUtils.decodeFromByteArray(SortedRun.Coder.of(),
+        CoderUtils.encodeToByteArray(SortedRun.Coder.of(), run));
+    assertEquals(run.toString(), decoded.toString());
+    for (int i = 0; i < run.size(); i++) {
+      assertEquals(run.bucket(i), decoded.bucket(i));
+      assertEquals(run.count(i), decoded.count(i));
     }
+    assertEquals(run.slice(new BucketRange(4, 8)), decoded.slice(new BucketRange(4, 8)));
+  }
+
+  /** A plan of one run of {@code records} random hashes, each record 100 bytes. */
+  private static ShardPlan plan(int records, int shards) {
+    SplittableRandom random = new SplittableRandom(records);
+    int[] all = new int[records];
+    for (int i = 0; i < records; i++) {
+      all[i] = ShardPlan.bucketOf(random.nextLong());
+    }
+    Arrays.sort(all);
+    int[] buckets = Arrays.stream(all).distinct().toArray();
+    int[] counts = new int[buckets.length];
+    long[] offsets = new long[buckets.length];
+    for (int i = 0, at = 0; i < buckets.length; i++) {
+      offsets[i] = at * 100L;
+      while (at < records && all[at] == buckets[i]) {
+        counts[i]++;
+        at++;
+      }
+    }
+    ShardPlan plan = new ShardPlan(shards);
+    plan.addInput(new SortedRun("run", records * 100L, buckets, counts, offsets));
     return plan;
   }
 }
