@@ -1,11 +1,9 @@
 package org.yt8m.transforms.shuffle;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn.OutputReceiver;
 import org.yt8m.model.io.Yt8mEncoder;
 import org.yt8m.model.record.FeatureSpec;
 import org.yt8m.model.record.Yt8mRecord;
@@ -43,7 +41,7 @@ final class RunsInRead extends ShardOutput<Yt8mRecord, SortedRun> {
   }
 
   @Override
-  public Sink<Yt8mRecord> open(OutputReceiver<SortedRun> out) {
+  public Sink<Yt8mRecord> open(Receiver<SortedRun> out) {
     if (encoder == null) {
       encoder = new Yt8mEncoder(features);
     }
@@ -52,16 +50,16 @@ final class RunsInRead extends ShardOutput<Yt8mRecord, SortedRun> {
 
   /** One shard's records, held until they make a run. */
   private final class RunSink implements Sink<Yt8mRecord> {
-    private final OutputReceiver<SortedRun> out;
+    private final Receiver<SortedRun> out;
     private final List<HashedRecord> held = new ArrayList<>();
     private long heldBytes;
 
-    RunSink(OutputReceiver<SortedRun> out) {
+    RunSink(Receiver<SortedRun> out) {
       this.out = out;
     }
 
     @Override
-    public void add(Yt8mRecord record) throws IOException {
+    public void add(Yt8mRecord record) throws Exception {
       HashedRecord hashed = new HashedRecord(ShuffleIntoShards.hash(seed, record.id()),
           encoder.encode(record, record.hasLabels()));
       held.add(hashed);
@@ -72,13 +70,13 @@ final class RunsInRead extends ShardOutput<Yt8mRecord, SortedRun> {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws Exception {
       if (!held.isEmpty()) {
         writeRun();
       }
     }
 
-    private void writeRun() throws IOException {
+    private void writeRun() throws Exception {
       held.sort(HashedRecord.ORDER);
       out.output(SortedRun.write(held, set.scratchPath("run")));
       sortedRuns.inc();
