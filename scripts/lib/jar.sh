@@ -43,3 +43,35 @@ yt8m_java_opts() {
   done
   yt8m_java_flags+=("-XX:MaxRAMPercentage=50")
 }
+
+# Class-data sharing: an archive of the classes a pipeline loads ($yt8m_jar.jsa), recorded once
+# per build of the jar by a small `generate` run, lets every later command map them instead of
+# loading and verifying them (about 0.7 s of the 6 s that `inspect` of four real shards takes
+# on 2 cores). The JVM checks the archive against the jar and the JVM; one that does not fit
+# is ignored, silently. YT8M_CLASS_ARCHIVE=off turns it off.
+yt8m_class_archive() {
+  [[ "${YT8M_CLASS_ARCHIVE:-on}" != off ]] || return 0
+  local archive="$yt8m_jar.jsa"
+  if [[ ! -f "$archive" || "$yt8m_jar" -nt "$archive" ]]; then
+    exec 9>"$yt8m_root/.yt8m-build.lock"
+    flock 9
+    if [[ ! -f "$archive" || "$yt8m_jar" -nt "$archive" ]]; then
+      local scratch
+      scratch="$(mktemp -d)"
+      if TF_CPP_MIN_LOG_LEVEL=3 java -XX:ArchiveClassesAtExit="$archive.$$.tmp" \
+          -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$yt8m_jar" generate \
+          --outputDir="$scratch" --split=validate --numVideos=200 --numShards=2 \
+          >/dev/null 2>&1 && [[ -f "$archive.$$.tmp" ]]; then
+        mv -f "$archive.$$.tmp" "$archive"
+      else
+        rm -f "$archive.$$.tmp"
+      fi
+      rm -rf "$scratch"
+    fi
+    flock -u 9
+    exec 9>&-
+  fi
+  if [[ -f "$archive" ]]; then
+    yt8m_java_flags+=("-XX:SharedArchiveFile=$archive" "-Xlog:cds=off" "-Xlog:cds+dynamic=off")
+  fi
+}
