@@ -1,7 +1,7 @@
 /**
  * The starter code's evaluation metrics (eval_util.py), exact: Hit@1, PERR, GAP, per-class AP
- * and mAP, as ../shared/yt8m-reference.md section 2 defines them, with its tie rule (equal
- * scores form one threshold).
+ * and mAP, as eval_util.py and average_precision_calculator.py define them, with their tie rule
+ * (equal scores form one threshold).
  *
  * <p>The pieces are mergeable so that the Beam combines and a plain loop share them:
  * {@link org.yt8m.model.metrics.TopK} picks a video's top-k, {@link

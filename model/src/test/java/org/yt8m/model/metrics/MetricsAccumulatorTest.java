@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 class MetricsAccumulatorTest {
 
   /**
-   * The reference's numpy case (../shared/yt8m-reference.md section 2): {@code RandomState(42)},
+   * A numpy case computed with the starter's eval_util.py: {@code RandomState(42)},
    * {@code pred = rand(200,50).astype(float32)}, {@code lab = rand(200,50) < 0.06}, row 0 of
-   * {@code lab} zeroed. Golden figures from the reference; an independent Python computation of
-   * the reference's definitions gave the same.
+   * {@code lab} zeroed. Golden figures from the starter's code; an independent Python
+   * computation of its definitions gave the same.
    */
   @Test
   void matchesTheReferencesRandomCase() {

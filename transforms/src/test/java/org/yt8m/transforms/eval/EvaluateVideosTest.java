@@ -71,7 +71,7 @@ class EvaluateVideosTest {
     assertEquals(whole, evaluate(many, evaluate));
   }
 
-  /** The reviewer's case: a negative score's bucket must rank below a positive one's. */
+  /** A negative score's bucket must rank below a positive one's. */
   @Test
   void negativeScoresRankBelowPositiveOnes() {
     List<VideoPredictions> videos = List.of(new VideoPredictions("a", new int[] {0},
