@@ -24,7 +24,8 @@ enum Command {
   ENSEMBLE("ensemble", "Combine exported models into one export whose probabilities are the "
       + "weighted mean of theirs, or re-export one model in float16.", EnsembleOptions.class,
       (options, out) -> EnsembleCommand.execute(options.as(EnsembleOptions.class), out)),
-  EVALUATE("evaluate", "Score a predictions file against the shards' labels: Hit@1, PERR, GAP, "
+  EVALUATE("evaluate", "Evaluate a model (--trainDir) or a predictions file (--predictions) "
+      + "on the shards' labels: Hit@1, PERR, GAP, mAP; with --segmentLabels, the 2019 segment "
       + "mAP.", EvaluateOptions.class,
       (options, out) -> EvaluatePipeline.execute(options.as(EvaluateOptions.class), out)),
   GENERATE("generate", "Write synthetic YouTube-8M shards, the embedded default data.",
