@@ -3,6 +3,7 @@ package org.yt8m.pipelines.infer;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
 
 /**
@@ -10,7 +11,7 @@ import org.yt8m.pipelines.ReaderOptions;
  * flags of {@link ReaderOptions} default to what the model's {@code model_flags.json} says; a
  * flag given on the command line that contradicts it is an error.
  */
-public interface InferOptions extends ReaderOptions {
+public interface InferOptions extends ReaderOptions, ProgressOptions {
 
   @Description("Shards to score: a local or gs:// glob, e.g. gs://bucket/test*.tfrecord. "
       + "Labels are not needed.")

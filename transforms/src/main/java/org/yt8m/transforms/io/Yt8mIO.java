@@ -187,6 +187,7 @@ public final class Yt8mIO {
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
           .apply("CheckSets", CheckSets.create().withoutChecksums());
+      shards.apply("CountShards", ReadProgress.countMatched());
       if (shardGroups > 0) {
         shards = shards.apply("GroupShards", new GroupShards(shardGroups));
       }
