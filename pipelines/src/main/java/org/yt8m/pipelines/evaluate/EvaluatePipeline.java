@@ -50,6 +50,7 @@ import org.yt8m.model.train.TrainDir;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.eval.EvaluateSegments;
@@ -100,6 +101,9 @@ public final class EvaluatePipeline {
 
   /** What {@code yt8m evaluate} does: checks, runs to the end, prints eval.py's summary. */
   public static void execute(EvaluateOptions options, PrintStream out) throws IOException {
+    ModelArchive.unpackInput(options, options.getTrainDir() != null ? "trainDir"
+        : options.getPredictions() != null ? "predictions" : null)
+        .ifPresent(options::setTrainDir);
     validate(options);
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     if (options.getTrainDir() != null) {

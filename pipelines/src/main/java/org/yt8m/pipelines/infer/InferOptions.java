@@ -3,6 +3,8 @@ package org.yt8m.pipelines.infer;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.InputModelTgzOptions;
+import org.yt8m.pipelines.OutputModelTgzOptions;
 import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
 
@@ -11,7 +13,8 @@ import org.yt8m.pipelines.ReaderOptions;
  * flags of {@link ReaderOptions} default to what the model's {@code model_flags.json} says; a
  * flag given on the command line that contradicts it is an error.
  */
-public interface InferOptions extends ReaderOptions, ProgressOptions {
+public interface InferOptions extends ReaderOptions, ProgressOptions,
+    InputModelTgzOptions, OutputModelTgzOptions {
 
   @Description("Shards to score: a local or gs:// glob, e.g. gs://bucket/test*.tfrecord. "
       + "Labels are not needed.")

@@ -12,6 +12,7 @@ import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.transforms.infer.ClassIdsFile;
 import org.yt8m.transforms.infer.ModelLocation;
@@ -40,6 +41,8 @@ public final class InferPipeline {
 
   /** What {@code yt8m infer} does: checks, runs to the end, prints what it scored and wrote. */
   public static void execute(InferOptions options, PrintStream out) throws IOException {
+    ModelArchive.unpackInput(options, options.getTrainDir() != null ? "trainDir"
+        : options.getModelDir() != null ? "modelDir" : null).ifPresent(options::setTrainDir);
     Job job = prepare(options);
     JobRunner.requireMatches(options, "inputDataPattern", options.getInputDataPattern());
     JobRunner.requireSharedPath(options, "outputFile", options.getOutputFile());
@@ -51,6 +54,10 @@ public final class InferPipeline {
     PipelineResult result = run(options, job);
     if (JobRunner.awaitUnlessTemplate(options, result)) {
       InferSummary.print(result, options, job.model(), out);
+      if (options.getOutputModelTgz() != null) {
+        ModelArchive.write(job.model(), options.getOutputModelTgz());
+        out.println("packaged the model as " + options.getOutputModelTgz());
+      }
     }
   }
 
@@ -67,6 +74,7 @@ public final class InferPipeline {
         .input("segmentLabelIdsFile", options.getSegmentLabelIdsFile())
         .input(options.getModelDir() != null ? "modelDir" : "trainDir",
             job.model().exportDir() + "/**")
+        .outputFile("outputModelTgz", options.getOutputModelTgz())
         .outputFiles("outputFile", IntStream.range(0, Math.max(1, options.getNumShards()))
             .mapToObj(shard -> WriteSortedLines.fileName(options.getOutputFile(), shard,
                 options.getNumShards())).toList())

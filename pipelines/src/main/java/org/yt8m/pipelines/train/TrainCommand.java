@@ -21,8 +21,10 @@ import org.yt8m.model.train.TrainerSettings;
 import org.yt8m.model.train.TrainingResult;
 import org.yt8m.model.train.input.ShardSource;
 import org.yt8m.pipelines.JobPaths;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.pipelines.prepare.PrepareManifest;
+import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.io.FileSystemsShards;
 import org.yt8m.transforms.io.FileSystemsTrainDir;
 
@@ -45,7 +47,8 @@ public final class TrainCommand {
     FileSystems.setDefaultPipelineOptions(options);
     validate(options);
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
-        .outputDirectory("trainDir", options.getTrainDir()).check();
+        .outputDirectory("trainDir", options.getTrainDir())
+        .outputFile("outputModelTgz", options.getOutputModelTgz()).check();
     ModelFlags flags = modelFlags(options);
     TrainingGraph.Spec spec = spec(options, flags);
     TrainerSettings settings = new TrainerSettings(options.getNumEpochs(),
@@ -61,6 +64,11 @@ public final class TrainCommand {
         out::println).run();
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
+    if (options.getOutputModelTgz() != null) {
+      ModelArchive.write(ModelLocation.latestIn(options.getTrainDir()),
+          options.getOutputModelTgz());
+      out.println("packaged the model as " + options.getOutputModelTgz());
+    }
     return result;
   }
 
