@@ -8,10 +8,11 @@ import org.apache.beam.sdk.options.Validation;
 import org.yt8m.pipelines.InputModelTgzOptions;
 import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
+import org.yt8m.pipelines.VocabularyOptions;
 
 /** Options of {@code yt8m evaluate}. */
 public interface EvaluateOptions extends ReaderOptions, ProgressOptions,
-    InputModelTgzOptions {
+    InputModelTgzOptions, VocabularyOptions {
 
   @Description("Shards whose labels the predictions are scored against: a local or gs:// "
       + "glob, e.g. gs://bucket/validate*.tfrecord.")

@@ -7,6 +7,7 @@ import org.yt8m.pipelines.InputModelTgzOptions;
 import org.yt8m.pipelines.OutputModelTgzOptions;
 import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
+import org.yt8m.pipelines.VocabularyOptions;
 
 /**
  * Options of {@code yt8m infer}: the starter's inference.py flags in camelCase. The reader
@@ -14,7 +15,7 @@ import org.yt8m.pipelines.ReaderOptions;
  * flag given on the command line that contradicts it is an error.
  */
 public interface InferOptions extends ReaderOptions, ProgressOptions,
-    InputModelTgzOptions, OutputModelTgzOptions {
+    InputModelTgzOptions, OutputModelTgzOptions, VocabularyOptions {
 
   @Description("Shards to score: a local or gs:// glob, e.g. gs://bucket/test*.tfrecord. "
       + "Labels are not needed.")

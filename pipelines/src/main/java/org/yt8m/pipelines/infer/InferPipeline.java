@@ -2,14 +2,17 @@ package org.yt8m.pipelines.infer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.yt8m.model.io.Vocabulary;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
+import org.yt8m.pipelines.ClassNames;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ModelArchive;
@@ -54,6 +57,10 @@ public final class InferPipeline {
     PipelineResult result = run(options, job);
     if (JobRunner.awaitUnlessTemplate(options, result)) {
       InferSummary.print(result, options, job.model(), out);
+      if (options.getVocabulary() != null) {
+        out.println("class names: " + WritePredictionsCsv.namedPath(options.getOutputFile())
+            + (options.getNumShards() > 0 ? " (in " + options.getNumShards() + " files)" : ""));
+      }
       if (options.getOutputModelTgz() != null) {
         ModelArchive.write(job.model(), options.getOutputModelTgz());
         out.println("packaged the model as " + options.getOutputModelTgz());
@@ -75,11 +82,14 @@ public final class InferPipeline {
         .input(options.getModelDir() != null ? "modelDir" : "trainDir",
             job.model().exportDir() + "/**")
         .outputFile("outputModelTgz", options.getOutputModelTgz())
-        .outputFiles("outputFile", IntStream.range(0, Math.max(1, options.getNumShards()))
-            .mapToObj(shard -> WriteSortedLines.fileName(options.getOutputFile(), shard,
-                options.getNumShards())).toList())
+        .input("vocabulary", options.getVocabulary())
+        .outputFiles("outputFile", shardNames(options, options.getOutputFile()))
+        .outputFiles("outputFile", options.getVocabulary() == null ? List.of()
+            : shardNames(options, WritePredictionsCsv.namedPath(options.getOutputFile())))
         .check();
     ModelFlags flags = job.model().flags();
+    Vocabulary vocabulary = ClassNames.read(options, flags.numClasses(),
+        "the model " + job.model());
     String pattern = options.getInputDataPattern();
     Pipeline pipeline = Pipeline.create(options);
     ScoreVideos score = ScoreVideos.with(job.model()).withBatchSize(options.getBatchSize())
@@ -105,9 +115,16 @@ public final class InferPipeline {
       records.records()
           .apply("Score", score)
           .apply("WritePredictions", WritePredictionsCsv.to(options.getOutputFile())
-              .withNumShards(options.getNumShards()));
+              .withNumShards(options.getNumShards()).withClassNames(vocabulary));
     }
     return pipeline.run();
+  }
+
+  /** The files {@code path} is written as, given --numShards. */
+  private static List<String> shardNames(InferOptions options, String path) {
+    return IntStream.range(0, Math.max(1, options.getNumShards()))
+        .mapToObj(shard -> WriteSortedLines.fileName(path, shard, options.getNumShards()))
+        .toList();
   }
 
   /** Resolves the model and the segment classes and checks every flag against them. */
@@ -147,6 +164,10 @@ public final class InferPipeline {
     if (options.getNumShards() < 0) {
       throw new IllegalArgumentException("--numShards must not be negative (0 writes one "
           + "file), got " + options.getNumShards());
+    }
+    if (options.getVocabulary() != null && options.getSegmentLabels()) {
+      throw new IllegalArgumentException("--vocabulary adds a file of class names beside a "
+          + "predictions CSV: a segment submission (--segmentLabels) has none");
     }
     if (options.getSegmentLabelIdsFile() != null && !options.getSegmentLabels()) {
       throw new IllegalArgumentException("--segmentLabelIdsFile chooses the classes of a "
