@@ -13,19 +13,23 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.joda.time.Duration;
+import org.yt8m.transforms.infer.ScoreVideos;
 import org.yt8m.transforms.io.ReadProgress;
 
 /**
  * Follows a running job to its end for the person who started it, from the job's own attempted
- * metrics ({@link ReadProgress}'s counters, queried while it runs): every few seconds a line of
- * shards read of those matched, records so far, the rate and an ETA from the bytes of the
- * shards still to read, refreshed in place on a terminal and one line at a time otherwise, and
- * a last line when the job ends. A job that reads no shards prints nothing. On Dataflow, whose
+ * metrics ({@link ReadProgress}'s counters, and {@code infer}'s and {@code evaluate}'s
+ * {@code videos_scored}, queried while it runs): every few seconds a line of shards read of
+ * those matched, records so far, the rate, what was scored, and an ETA from the bytes of the
+ * shards still to read (once all are read, the job is finishing: scoring, grouping, writing),
+ * refreshed in place on a terminal and one line at a time otherwise, and a last line when the
+ * job ends. A job that reads no shards prints nothing. On Dataflow, whose
  * console shows all that better, it prints the job's console link and its state changes instead.
  */
 public final class JobProgress {
   private static final Duration TERMINAL_INTERVAL = Duration.standardSeconds(2);
   private static final Duration LOG_INTERVAL = Duration.standardSeconds(10);
+  private static final String VIDEOS_SCORED = "videos_scored";
 
   private final PrintStream err;
   private final boolean terminal;
@@ -99,13 +103,14 @@ public final class JobProgress {
     }
   }
 
-  /** The read counters summed over the job's reads. */
+  /** The read counters summed over the job's reads, and the videos scored by a model. */
   record Counts(long shardsMatched, long bytesMatched, long shardsRead, long bytesRead,
-      long records) {
+      long records, long scored) {
     static Counts of(MetricResults metrics) {
       Map<String, Long> sums = new HashMap<>();
       for (MetricResult<Long> counter : metrics.queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.inNamespace(ReadProgress.NAMESPACE)).build())
+          .addNameFilter(MetricNameFilter.inNamespace(ReadProgress.NAMESPACE))
+          .addNameFilter(MetricNameFilter.named(ScoreVideos.class, VIDEOS_SCORED)).build())
           .getCounters()) {
         sums.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
       }
@@ -113,12 +118,14 @@ public final class JobProgress {
           sums.getOrDefault(ReadProgress.BYTES_MATCHED, 0L),
           sums.getOrDefault(ReadProgress.SHARDS_READ, 0L),
           sums.getOrDefault(ReadProgress.BYTES_READ, 0L),
-          sums.getOrDefault(ReadProgress.RECORDS_READ, 0L));
+          sums.getOrDefault(ReadProgress.RECORDS_READ, 0L),
+          sums.getOrDefault(VIDEOS_SCORED, 0L));
     }
 
     /**
-     * {@code read 3 of 16 shards, 120,345 records, 25,100 records/s, ETA 0:00:42}; once
-     * {@code finished}, the time taken instead of the ETA.
+     * {@code read 3 of 16 shards, 120,345 records, 25,100 records/s, 98,304 scored, ETA
+     * 0:00:42} ({@code scored} when a model scores); {@code finishing} instead of the ETA once
+     * every shard is read, and once {@code finished} the time taken.
      */
     String line(Duration elapsed, boolean finished) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
@@ -127,8 +134,13 @@ public final class JobProgress {
       if (seconds >= 1) {
         line.append(String.format(Locale.ROOT, ", %,.0f records/s", records / seconds));
       }
+      if (scored > 0) {
+        line.append(String.format(Locale.ROOT, ", %,d scored", scored));
+      }
       if (finished) {
         line.append(", in ").append(clock(elapsed.getMillis() / 1000));
+      } else if (shardsRead == shardsMatched) {
+        line.append(", finishing");
       } else if (bytesRead > 0) {
         long left = Math.max(0, bytesMatched - bytesRead);
         line.append(", ETA ").append(clock(Math.round(seconds * left / bytesRead)));

@@ -36,13 +36,20 @@ class JobProgressTest {
 
   @Test
   void etaComesFromTheBytesLeftAtTheRateSoFar() {
-    JobProgress.Counts counts = new JobProgress.Counts(16, 1600, 4, 400, 120_345);
+    JobProgress.Counts counts = new JobProgress.Counts(16, 1600, 4, 400, 120_345, 0);
     assertEquals("read 4 of 16 shards, 120,345 records, 12,035 records/s, ETA 0:00:30",
         counts.line(Duration.standardSeconds(10), false));
     assertEquals("read 4 of 16 shards, 120,345 records, 12,035 records/s, in 0:00:10",
         counts.line(Duration.standardSeconds(10), true));
     assertEquals("read 0 of 16 shards, 0 records, ETA after the first shard",
-        new JobProgress.Counts(16, 1600, 0, 0, 0).line(Duration.millis(500), false));
+        new JobProgress.Counts(16, 1600, 0, 0, 0, 0).line(Duration.millis(500), false));
+  }
+
+  @Test
+  void onceEveryShardIsReadTheJobIsFinishingWhatWasScoredIsShown() {
+    JobProgress.Counts counts = new JobProgress.Counts(2, 200, 2, 200, 1000, 512);
+    assertEquals("read 2 of 2 shards, 1,000 records, 100 records/s, 512 scored, finishing",
+        counts.line(Duration.standardSeconds(10), false));
   }
 
   @Test
