@@ -96,7 +96,7 @@ public final class ExamplesSignature {
       values.add(parse.denseValues().get(i).expect(TFloat32.class));
     }
     return new Parsed(parse.denseValues().get(0).expect(TString.class),
-        tf.concat(values, tf.constant(1)), null);
+        concat(tf, values), null);
   }
 
   private static Parsed parseFrames(Ops tf, Operand<TString> examples, FeatureSpec features,
@@ -125,8 +125,8 @@ public final class ExamplesSignature {
     Operand<TInt64> rowSplits = parse.featureListRaggedOuterSplits().get(0)
         .expect(TInt64.class);
     Operand<TFloat32> padded = tf.ragged.raggedTensorToTensor(
-        tf.constant(new long[] {-1, -1, features.totalSize()}), tf.concat(frames,
-            tf.constant(1)), tf.constant(0f), List.of(rowSplits), List.of("ROW_SPLITS"))
+        tf.constant(new long[] {-1, -1, features.totalSize()}), concat(tf, frames),
+        tf.constant(0f), List.of(rowSplits), List.of("ROW_SPLITS"))
         .result();
     Operand<TFloat32> kept = tf.stridedSlice(padded, Indices.all(),
         Indices.sliceTo(maxFrames), Indices.all());
@@ -137,6 +137,11 @@ public final class ExamplesSignature {
         tf.constant(maxFrames));
     return new Parsed(parse.contextDenseValues().get(0).expect(TString.class), kept,
         numFrames);
+  }
+
+  /** The features side by side (ConcatV2 takes two or more: one feature is itself). */
+  private static Operand<TFloat32> concat(Ops tf, List<Operand<TFloat32>> features) {
+    return features.size() == 1 ? features.get(0) : tf.concat(features, tf.constant(1));
   }
 
   /** An empty string vector: no keys of a kind, or a required string feature's default. */
