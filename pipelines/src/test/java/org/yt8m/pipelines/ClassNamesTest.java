@@ -92,7 +92,8 @@ class ClassNamesTest {
       }
     }
     Path predictions = Files.write(dir.resolve("predictions.csv"), lines, UTF_8);
-    String[] args = {"--evalDataPattern=" + shard, "--predictions=" + predictions,
+    // data/* matches the shard, its manifest and vocabulary.csv: only the shard is read.
+    String[] args = {"--evalDataPattern=" + data.resolve("*"), "--predictions=" + predictions,
         "--numClasses=" + CLASSES, "--outputDir=" + dir.resolve("out"), "--quiet",
         "--vocabulary=" + data.resolve("vocabulary.csv")};
     run(out -> EvaluatePipeline.execute(PipelineOptionsFactory.fromArgs(args)
