@@ -70,13 +70,28 @@ public final class JobRunner {
     if (launchesTemplate(options)) {
       return false;
     }
-    awaitSuccess(result);
+    awaitSuccess(options, result);
     return true;
+  }
+
+  /**
+   * Waits for the job as {@link #awaitSuccess(PipelineResult)} does, telling the person who
+   * started it how far it is meanwhile ({@link JobProgress}), unless {@code --quiet}.
+   */
+  public static void awaitSuccess(PipelineOptions options, PipelineResult result) {
+    if (options.as(ProgressOptions.class).getQuiet()) {
+      awaitSuccess(result);
+    } else {
+      requireDone(JobProgress.toStderr().follow(result));
+    }
   }
 
   /** Waits for the job and fails unless it finished successfully. */
   public static void awaitSuccess(PipelineResult result) {
-    PipelineResult.State state = result.waitUntilFinish();
+    requireDone(result.waitUntilFinish());
+  }
+
+  private static void requireDone(PipelineResult.State state) {
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the job ended in state " + state);
     }

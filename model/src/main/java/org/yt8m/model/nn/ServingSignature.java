@@ -32,6 +32,10 @@ package org.yt8m.model.nn;
  * (float32 {@code [B, C]}, 1 at each label), the same top-k outputs plus {@value #LOSS}
  * (float32 {@code [B]}: each video's label loss, the training run's {@code label_loss}, on
  * the serving tower's probabilities), so eval.py's mean loss comes from the graph that trained.
+ *
+ * <p>Signature {@value ExamplesSignature#KEY}, for TensorFlow Serving and Vertex AI prediction:
+ * serialized records in, ids and top-20 classes out, as the starter's export_model.py
+ * ({@link ExamplesSignature}).
  */
 public final class ServingSignature {
   public static final String KEY = "serving_default";

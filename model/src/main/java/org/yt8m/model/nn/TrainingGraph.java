@@ -51,6 +51,9 @@ public final class TrainingGraph {
   private final long parameterCount;
   private final Placeholder<TFloat32> teacherProbabilities;
   private final WeightAverage weightAverage;
+  private final Spec spec;
+  private final VideoModel model;
+  private final Parameters parameters;
 
   /** What shapes and trains the graph. */
   public record Spec(Models model, ModelConfig config, long featureSize, int numClasses,
@@ -169,8 +172,9 @@ public final class TrainingGraph {
     globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
 
     Operand<TFloat32> normalized = Layers.l2Normalize(tf, features);
-    VideoModel model = spec.model().create(spec.config());
-    Parameters parameters = new Parameters(tf, spec.seed(),
+    this.spec = spec;
+    model = spec.model().create(spec.config());
+    parameters = new Parameters(tf, spec.seed(),
         MovingAverage.zeroDebiased(tf, globalStep, spec.batchNormDecay()));
     trainingProbabilities = tf.withName("training_probabilities").identity(
         model.probabilities(tf.withSubScope("train"), parameters, new ModelInput(normalized,
@@ -232,6 +236,17 @@ public final class TrainingGraph {
         .output(ServingSignature.LOSS, servingLoss)
         .build();
     return List.of(serving, evaluation);
+  }
+
+  /**
+   * Another serving tower over {@code features} and {@code numFrames} (shaped and meant as the
+   * {@value ServingSignature#FEATURES} and {@value ServingSignature#NUM_FRAMES} inputs), sharing
+   * this graph's weights: for a signature that makes its own inputs ({@link ExamplesSignature}).
+   */
+  public Operand<TFloat32> servingProbabilities(Ops tf, Operand<TFloat32> features,
+      Operand<TInt32> numFrames) {
+    return model.probabilities(tf, parameters, new ModelInput(Layers.l2Normalize(tf, features),
+        numFrames, spec.featureSize(), spec.numClasses(), false));
   }
 
   private Signature.Builder inputs(String key) {

@@ -12,7 +12,8 @@ public final class Dequantization {
   /** The largest value a quantized feature can take (byte 255). */
   public static final float MAX_VALUE = 2.0078125f;
 
-  private static final float SCALE = (float) (4.0 / 255.0);
+  /** The step between two quantized values (the float32 of 4/255). */
+  public static final float SCALE = (float) (4.0 / 255.0);
   private static final float[] TABLE = new float[256];
 
   static {

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -29,6 +30,7 @@ import org.yt8m.model.export.ExportPrecision;
 import org.yt8m.model.io.Yt8mDecoder;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.MetricsAccumulator;
+import org.yt8m.model.nn.ExamplesSignature;
 import org.yt8m.model.nn.TrainingGraph;
 import org.yt8m.model.nn.WeightAverage;
 import org.yt8m.model.train.input.Batch;
@@ -189,6 +191,8 @@ public final class Trainer {
         : RunId.start(Clock.systemUTC());
     try (Graph g = new Graph()) {
       TrainingGraph graph = new TrainingGraph(g, spec);
+      List<Signature> signatures = ExamplesSignature.appendTo(g, graph, flags.features(),
+          flags.frameFeatures(), flags.config().maxFrames(), flags.numClasses());
       log.accept(String.format(Locale.ROOT, "%s: %,d trainable parameters", flags.model(),
           graph.parameterCount()));
       try (Session session = new Session(g)) {
@@ -206,8 +210,8 @@ public final class Trainer {
               + firstStep + " from the event files");
         }
         dir.writeString(ModelFlags.FILE_NAME, flags.toJson(runId, graph.parameterCount()));
-        Run run = new Run(session, graph, checkpoints, exports, events, scratch, firstStep,
-            runId, lease);
+        Run run = new Run(session, graph, signatures, checkpoints, exports, events, scratch,
+            firstStep, runId, lease);
         try (EventFileWriter writer = EventFileWriter.open(events.path());
             BatchSource source = batches()) {
           writer.sessionStart(firstStep + 1);
@@ -262,6 +266,7 @@ public final class Trainer {
   private final class Run {
     private final Session session;
     private final TrainingGraph graph;
+    private final List<Signature> signatures;
     private final Checkpoints checkpoints;
     private final Exports exports;
     private final EventDir events;
@@ -279,11 +284,12 @@ public final class Trainer {
     private long windowStart = System.nanoTime();
     private long windowExamples;
 
-    Run(Session session, TrainingGraph graph, Checkpoints checkpoints, Exports exports,
-        EventDir events, Path scratch, long firstStep, RunId runId, TrainerLease lease)
-        throws IOException {
+    Run(Session session, TrainingGraph graph, List<Signature> signatures,
+        Checkpoints checkpoints, Exports exports, EventDir events, Path scratch, long firstStep,
+        RunId runId, TrainerLease lease) throws IOException {
       this.session = session;
       this.graph = graph;
+      this.signatures = signatures;
       this.checkpoints = checkpoints;
       this.exports = exports;
       this.events = events;
@@ -407,7 +413,7 @@ public final class Trainer {
         batchNorm.refresh(session, step).ifPresent(log);
       }
       try {
-        return exports.export(session, graph.signatures(), flags, runId, step, scratch);
+        return exports.export(session, signatures, flags, runId, step, scratch);
       } finally {
         average.ifPresent(a -> session.runner().addTarget(a.restoreTrained()).run());
       }

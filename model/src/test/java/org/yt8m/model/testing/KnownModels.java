@@ -14,6 +14,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.yt8m.model.nn.ExamplesSignature;
 import org.yt8m.model.nn.LabelLoss;
 import org.yt8m.model.nn.ModelConfig;
 import org.yt8m.model.nn.Models;
@@ -92,7 +93,8 @@ public final class KnownModels {
         session.run(setWeights);
         session.run(setBiases);
         TrainDir dir = TrainDir.local(trainDir);
-        new Exports(dir).export(session, graph.signatures(), flags,
+        new Exports(dir).export(session, ExamplesSignature.appendTo(g, graph, features,
+            model.frameLevel(), flags.config().maxFrames(), weights.numClasses()), flags,
             RunId.recordedIn(dir, ""), step, scratch);
       }
     } finally {

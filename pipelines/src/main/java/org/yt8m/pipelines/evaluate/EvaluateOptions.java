@@ -5,10 +5,14 @@ import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.InputModelTgzOptions;
+import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
+import org.yt8m.pipelines.VocabularyOptions;
 
 /** Options of {@code yt8m evaluate}. */
-public interface EvaluateOptions extends ReaderOptions {
+public interface EvaluateOptions extends ReaderOptions, ProgressOptions,
+    InputModelTgzOptions, VocabularyOptions {
 
   @Description("Shards whose labels the predictions are scored against: a local or gs:// "
       + "glob, e.g. gs://bucket/validate*.tfrecord.")

@@ -43,14 +43,17 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.yt8m.model.io.Vocabulary;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
 import org.yt8m.model.record.SegmentRatings;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.model.train.TrainDir;
+import org.yt8m.pipelines.ClassNames;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.ModelReaders;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.transforms.coders.DeadLetterCoder;
@@ -104,6 +107,9 @@ public final class EvaluatePipeline {
 
   /** What {@code yt8m evaluate} does: checks, runs to the end, prints eval.py's summary. */
   public static void execute(EvaluateOptions options, PrintStream out) throws IOException {
+    ModelArchive.unpackInput(options, options.getTrainDir() != null ? "trainDir"
+        : options.getPredictions() != null ? "predictions" : null)
+        .ifPresent(options::setTrainDir);
     validate(options);
     JobRunner.requireMatches(options, "evalDataPattern", options.getEvalDataPattern());
     if (options.getTrainDir() != null) {
@@ -256,8 +262,8 @@ public final class EvaluatePipeline {
     ObjectNode context = EvaluationReport.modelContext(options.getEvalDataPattern(),
         options.getTrainDir(), version, flags.model(), options.getTopK(), flags.numClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
-    writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.MODEL_MODE_COUNTS,
-        counts, lossSum, null))
+    writeOutputs(options, flags.numClasses(), metrics, new RenderFn(context,
+        EvaluationReport.MODEL_MODE_COUNTS, counts, lossSum, null))
         .apply("RecordHistory", ParDo.of(new RecordHistoryFn(options.getTrainDir(), version)));
   }
 
@@ -298,19 +304,23 @@ public final class EvaluatePipeline {
     ObjectNode context = EvaluationReport.context(options.getEvalDataPattern(),
         options.getPredictions(), options.getTopK(), options.getNumClasses(),
         options.getMapOverAllClasses(), Instant.now().toString());
-    writeOutputs(options, metrics, new RenderFn(context, EvaluationReport.FILE_MODE_COUNTS,
-        counts, null, malformedView(predictions.deadLetters())));
+    writeOutputs(options, options.getNumClasses(), metrics, new RenderFn(context,
+        EvaluationReport.FILE_MODE_COUNTS, counts, null,
+        malformedView(predictions.deadLetters())));
     return pipeline.run();
   }
 
   /**
    * Renders metrics.json and report.html with {@code render} and writes them and
-   * per_class_ap.csv to {@code --outputDir}; returns metrics.json's text once all three are
-   * written, for the history's line, an evaluation's commit, to come last.
+   * per_class_ap.csv to {@code --outputDir}, naming the {@code numClasses} classes by
+   * {@code --vocabulary} when given; returns metrics.json's text once all three are written,
+   * for the history's line, an evaluation's commit, to come last.
    */
-  private static PCollection<String> writeOutputs(EvaluateOptions options,
+  private static PCollection<String> writeOutputs(EvaluateOptions options, int numClasses,
       PCollection<EvaluationMetrics> metrics, RenderFn render) {
-    PCollectionTuple rendered = metrics.apply("Render", ParDo.of(render)
+    Vocabulary vocabulary = ClassNames.read(options, numClasses, "the evaluation");
+    PCollectionTuple rendered = metrics.apply("Render", ParDo.of(render.withVocabulary(
+        vocabulary))
         .withSideInputs(render.sideInputs())
         .withOutputTags(RenderFn.METRICS_JSON, TupleTagList.of(RenderFn.REPORT_HTML)));
     PCollection<String> metricsJson = rendered.get(RenderFn.METRICS_JSON)
@@ -321,7 +331,7 @@ public final class EvaluatePipeline {
             .setCoder(StringUtf8Coder.of()),
         EvaluationReport.PER_CLASS_FILE, metrics.apply("RenderPerClassAp",
             MapElements.into(TypeDescriptors.strings())
-                .via(m -> EvaluationReport.perClassCsv(m.perClass())))));
+                .via(m -> EvaluationReport.perClassCsv(m.perClass(), vocabulary)))));
     return metricsJson.apply("OnceWritten", Wait.on(committed));
   }
 
@@ -413,6 +423,10 @@ public final class EvaluatePipeline {
     if (options.getTopK() <= 0) {
       throw new IllegalArgumentException("--topK must be positive, got " + options.getTopK());
     }
+    if (options.getSegmentLabels() && options.getVocabulary() != null) {
+      throw new IllegalArgumentException("--vocabulary names the classes of report.html and "
+          + "per_class_ap.csv, which a segment evaluation (--segmentLabels) does not write");
+    }
     if (options.getBatchSize() <= 0) {
       throw new IllegalArgumentException("--batchSize must be positive, got "
           + options.getBatchSize());
@@ -476,6 +490,7 @@ public final class EvaluatePipeline {
     private final PCollectionView<Map<String, Long>> counts;
     private final @Nullable PCollectionView<Double> lossSum;
     private final @Nullable PCollectionView<DeadLetterStats> malformed;
+    private final @Nullable Vocabulary vocabulary;
 
     /**
      * @param lossSum the summed loss (model mode), or null
@@ -484,11 +499,23 @@ public final class EvaluatePipeline {
     RenderFn(ObjectNode context, String[] countNames, PCollectionView<Map<String, Long>> counts,
         @Nullable PCollectionView<Double> lossSum,
         @Nullable PCollectionView<DeadLetterStats> malformed) {
-      this.context = context.toString();
-      this.countNames = countNames.clone();
+      this(context.toString(), countNames.clone(), counts, lossSum, malformed, null);
+    }
+
+    private RenderFn(String context, String[] countNames,
+        PCollectionView<Map<String, Long>> counts, @Nullable PCollectionView<Double> lossSum,
+        @Nullable PCollectionView<DeadLetterStats> malformed, @Nullable Vocabulary vocabulary) {
+      this.context = context;
+      this.countNames = countNames;
       this.counts = counts;
       this.lossSum = lossSum;
       this.malformed = malformed;
+      this.vocabulary = vocabulary;
+    }
+
+    /** This rendering, with the classes named by {@code vocabulary} (null: by index). */
+    RenderFn withVocabulary(@Nullable Vocabulary vocabulary) {
+      return new RenderFn(context, countNames, counts, lossSum, malformed, vocabulary);
     }
 
     List<PCollectionView<?>> sideInputs() {
@@ -519,7 +546,7 @@ public final class EvaluatePipeline {
         EvaluationReport.putMalformed(json, malformedLines);
       }
       c.output(METRICS_JSON, WriteFile.json(json));
-      c.output(REPORT_HTML, EvaluationHtml.render(metrics, json));
+      c.output(REPORT_HTML, EvaluationHtml.render(metrics, json, vocabulary));
     }
   }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.yt8m.model.io.Vocabulary;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.PrecisionRecallPoint;
@@ -23,8 +25,12 @@ final class EvaluationHtml {
 
   private EvaluationHtml() {}
 
-  /** The page, from the metrics and the metrics.json written beside it. */
-  static String render(EvaluationMetrics metrics, JsonNode metricsJson) {
+  /**
+   * The page, from the metrics and the metrics.json written beside it; with
+   * {@code vocabulary}, classes shown by name and vertical, and a table of AP per vertical.
+   */
+  static String render(EvaluationMetrics metrics, JsonNode metricsJson,
+      @Nullable Vocabulary vocabulary) {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>yt8m-beam evaluation</title>\n<style>\n")
@@ -47,21 +53,26 @@ final class EvaluationHtml {
     for (String count : EvaluationReport.FILE_MODE_COUNTS) {
       row(html, count.replace('_', ' '), String.valueOf(metricsJson.path(count).asLong()));
     }
-    html.append("</table>\n<h2>Precision-recall curve behind GAP</h2>\n");
+    html.append("</table>\n");
+    if (vocabulary != null) {
+      html.append("<h2>AP per vertical</h2>\n");
+      verticalTable(html, EvaluationReport.apPerVertical(metrics.perClass(), vocabulary));
+    }
+    html.append("<h2>Precision-recall curve behind GAP</h2>\n");
     curve(html, metrics.gapCurve());
     html.append("<h2>AP per class against its number of positives</h2>\n");
-    scatter(html, metrics.perClass());
+    scatter(html, metrics.perClass(), vocabulary);
     List<ClassAp> ranked = new ArrayList<>(metrics.perClass());
     ranked.sort(Comparator.comparingDouble(ClassAp::ap).reversed()
         .thenComparing(Comparator.comparingLong(ClassAp::positives).reversed()));
     html.append("<h2>The ").append(Math.min(TABLE_ROWS, ranked.size()))
         .append(" best classes</h2>\n");
-    classTable(html, ranked.subList(0, Math.min(TABLE_ROWS, ranked.size())));
+    classTable(html, ranked.subList(0, Math.min(TABLE_ROWS, ranked.size())), vocabulary);
     List<ClassAp> worst = new ArrayList<>(ranked.subList(Math.max(0, ranked.size() - TABLE_ROWS),
         ranked.size()));
     java.util.Collections.reverse(worst);
     html.append("<h2>The ").append(worst.size()).append(" worst classes</h2>\n");
-    classTable(html, worst);
+    classTable(html, worst, vocabulary);
     html.append("</body>\n</html>\n");
     return html.toString();
   }
@@ -78,7 +89,8 @@ final class EvaluationHtml {
         .append(polyline.toString().trim()).append("\"/>\n</svg>\n");
   }
 
-  private static void scatter(StringBuilder html, List<ClassAp> classes) {
+  private static void scatter(StringBuilder html, List<ClassAp> classes,
+      @Nullable Vocabulary vocabulary) {
     long maxPositives = classes.stream().mapToLong(ClassAp::positives).max().orElse(1);
     double logMax = Math.max(1, Math.log10(maxPositives));
     svgStart(html, "positives (log scale, 1 to " + maxPositives + ")", "AP");
@@ -86,8 +98,10 @@ final class EvaluationHtml {
     for (ClassAp classAp : classes) {
       html.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"#d62728\" fill-opacity=\"0.5\">"
-              + "<title>class %d: AP %.4f, %d positives</title></circle>\n",
-          x(Math.log10(classAp.positives()) / logMax), y(classAp.ap()), classAp.classId(),
+              + "<title>%s: AP %.4f, %d positives</title></circle>\n",
+          x(Math.log10(classAp.positives()) / logMax), y(classAp.ap()),
+          escape(vocabulary == null ? "class " + classAp.classId()
+              : classAp.classId() + " " + vocabulary.name(classAp.classId())),
           classAp.ap(), classAp.positives()));
     }
     html.append("</svg>\n");
@@ -127,13 +141,33 @@ final class EvaluationHtml {
     return MARGIN / 2.0 + (1 - fraction) * (HEIGHT - 2 * MARGIN);
   }
 
-  private static void classTable(StringBuilder html, List<ClassAp> classes) {
-    html.append("<table>\n<tr><th>class</th><th>AP</th><th>positives</th>"
-        + "<th>predictions</th></tr>\n");
+  private static void classTable(StringBuilder html, List<ClassAp> classes,
+      @Nullable Vocabulary vocabulary) {
+    html.append("<table>\n<tr><th>class</th>").append(vocabulary == null ? ""
+        : "<th class=\"l\">name</th><th class=\"l\">vertical</th>")
+        .append("<th>AP</th><th>positives</th><th>predictions</th></tr>\n");
     for (ClassAp classAp : classes) {
-      html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>%,d</td>"
-          + "<td>%,d</td></tr>%n", classAp.classId(), classAp.ap(), classAp.positives(),
-          classAp.predictions()));
+      html.append("<tr><td>").append(classAp.classId()).append("</td>");
+      if (vocabulary != null) {
+        html.append("<td class=\"l\">").append(escape(vocabulary.name(classAp.classId())))
+            .append("</td><td class=\"l\">")
+            .append(escape(vocabulary.vertical(classAp.classId()))).append("</td>");
+      }
+      html.append(String.format(Locale.ROOT, "<td>%.4f</td><td>%,d</td><td>%,d</td></tr>%n",
+          classAp.ap(), classAp.positives(), classAp.predictions()));
+    }
+    html.append("</table>\n");
+  }
+
+  private static void verticalTable(StringBuilder html,
+      List<EvaluationReport.VerticalAp> verticals) {
+    html.append("<table>\n<tr><th class=\"l\">vertical</th><th>classes evaluated</th>"
+        + "<th>mean AP</th><th>positives</th></tr>\n");
+    for (EvaluationReport.VerticalAp vertical : verticals) {
+      html.append("<tr><td class=\"l\">").append(escape(vertical.vertical().isEmpty()
+          ? "(none)" : vertical.vertical())).append(String.format(Locale.ROOT,
+          "</td><td>%,d</td><td>%.4f</td><td>%,d</td></tr>%n", vertical.classes(),
+          vertical.meanAp(), vertical.positives()));
     }
     html.append("</table>\n");
   }

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.yt8m.model.io.CsvField;
+import org.yt8m.model.io.Vocabulary;
 import org.yt8m.model.metrics.ClassAp;
 import org.yt8m.model.metrics.EvaluationMetrics;
 import org.yt8m.model.metrics.SegmentMetrics;
@@ -99,12 +103,44 @@ final class EvaluationReport {
    * positive; segment mode: every submitted class).
    */
   static String perClassCsv(List<ClassAp> perClass) {
-    StringBuilder csv = new StringBuilder("class,ap,positives,predictions\n");
+    return perClassCsv(perClass, null);
+  }
+
+  /**
+   * per_class_ap.csv, with {@code vocabulary}: {@code class,name,vertical,ap,positives,
+   * predictions} (names and verticals quoted as CSV needs).
+   */
+  static String perClassCsv(List<ClassAp> perClass, @Nullable Vocabulary vocabulary) {
+    StringBuilder csv = new StringBuilder(vocabulary == null ? "class,ap,positives,predictions\n"
+        : "class,name,vertical,ap,positives,predictions\n");
     for (ClassAp classAp : perClass) {
-      csv.append(classAp.classId()).append(',').append(classAp.ap()).append(',')
-          .append(classAp.positives()).append(',').append(classAp.predictions()).append('\n');
+      csv.append(classAp.classId()).append(',');
+      if (vocabulary != null) {
+        csv.append(CsvField.escape(vocabulary.name(classAp.classId()))).append(',')
+            .append(CsvField.escape(vocabulary.vertical(classAp.classId()))).append(',');
+      }
+      csv.append(classAp.ap()).append(',').append(classAp.positives()).append(',')
+          .append(classAp.predictions()).append('\n');
     }
     return csv.toString();
+  }
+
+  /** A vertical's classes evaluated, their mean AP and their positives. */
+  record VerticalAp(String vertical, int classes, double meanAp, long positives) {}
+
+  /**
+   * AP per vertical ({@code Vertical1}): the mean AP of the vertical's classes that were
+   * evaluated, by descending mean AP.
+   */
+  static List<VerticalAp> apPerVertical(List<ClassAp> perClass, Vocabulary vocabulary) {
+    Map<String, List<ClassAp>> byVertical = perClass.stream().collect(Collectors.groupingBy(
+        classAp -> vocabulary.vertical(classAp.classId()), TreeMap::new, Collectors.toList()));
+    List<VerticalAp> verticals = new ArrayList<>();
+    byVertical.forEach((vertical, classes) -> verticals.add(new VerticalAp(vertical,
+        classes.size(), classes.stream().mapToDouble(ClassAp::ap).average().orElse(0),
+        classes.stream().mapToLong(ClassAp::positives).sum())));
+    verticals.sort(Comparator.comparingDouble(VerticalAp::meanAp).reversed());
+    return verticals;
   }
 
   /** What was evaluated in segment mode, and when. */

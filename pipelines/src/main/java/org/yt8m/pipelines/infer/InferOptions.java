@@ -3,14 +3,19 @@ package org.yt8m.pipelines.infer;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.InputModelTgzOptions;
+import org.yt8m.pipelines.OutputModelTgzOptions;
+import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
+import org.yt8m.pipelines.VocabularyOptions;
 
 /**
  * Options of {@code yt8m infer}: the starter's inference.py flags in camelCase. The reader
  * flags of {@link ReaderOptions} default to what the model's {@code model_flags.json} says; a
  * flag given on the command line that contradicts it is an error.
  */
-public interface InferOptions extends ReaderOptions {
+public interface InferOptions extends ReaderOptions, ProgressOptions,
+    InputModelTgzOptions, OutputModelTgzOptions, VocabularyOptions {
 
   @Description("Shards to score: a local or gs:// glob, e.g. gs://bucket/test*.tfrecord. "
       + "Labels are not needed.")

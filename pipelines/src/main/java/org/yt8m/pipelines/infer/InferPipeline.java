@@ -2,6 +2,7 @@ package org.yt8m.pipelines.infer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -9,12 +10,16 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.KV;
 import org.jspecify.annotations.Nullable;
+import org.yt8m.model.io.Vocabulary;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
+import org.yt8m.pipelines.ClassNames;
 import org.yt8m.pipelines.JobPaths;
 import org.yt8m.pipelines.JobRunner;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.ModelReaders;
+import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.infer.ClassIdsFile;
 import org.yt8m.transforms.infer.ModelLocation;
 import org.yt8m.transforms.infer.ScoreVideos;
@@ -43,6 +48,8 @@ public final class InferPipeline {
 
   /** What {@code yt8m infer} does: checks, runs to the end, prints what it scored and wrote. */
   public static void execute(InferOptions options, PrintStream out) throws IOException {
+    ModelArchive.unpackInput(options, options.getTrainDir() != null ? "trainDir"
+        : options.getModelDir() != null ? "modelDir" : null).ifPresent(options::setTrainDir);
     Job job = prepare(options);
     JobRunner.requireMatches(options, "inputDataPattern", options.getInputDataPattern());
     JobRunner.requireSharedPath(options, "outputFile", options.getOutputFile());
@@ -54,6 +61,14 @@ public final class InferPipeline {
     PipelineResult result = run(options, job);
     if (JobRunner.awaitUnlessTemplate(options, result)) {
       InferSummary.print(result, options, job.model(), out);
+      if (options.getVocabulary() != null) {
+        out.println("class names: " + WritePredictionsCsv.namedPath(options.getOutputFile())
+            + (options.getNumShards() > 0 ? " (in " + options.getNumShards() + " files)" : ""));
+      }
+      if (options.getOutputModelTgz() != null) {
+        ModelArchive.write(job.model(), options.getOutputModelTgz());
+        out.println("packaged the model as " + options.getOutputModelTgz());
+      }
     }
   }
 
@@ -70,11 +85,15 @@ public final class InferPipeline {
         .input("segmentLabelIdsFile", options.getSegmentLabelIdsFile())
         .input(options.getModelDir() != null ? "modelDir" : "trainDir",
             job.model().exportDir() + "/**")
-        .outputFiles("outputFile", IntStream.range(0, Math.max(1, options.getNumShards()))
-            .mapToObj(shard -> WriteSortedLines.fileName(options.getOutputFile(), shard,
-                options.getNumShards())).toList())
+        .outputFile("outputModelTgz", options.getOutputModelTgz())
+        .input("vocabulary", options.getVocabulary())
+        .outputFiles("outputFile", shardNames(options, options.getOutputFile()))
+        .outputFiles("outputFile", options.getVocabulary() == null ? List.of()
+            : shardNames(options, WritePredictionsCsv.namedPath(options.getOutputFile())))
         .check();
     ModelFlags flags = job.model().flags();
+    Vocabulary vocabulary = ClassNames.read(options, flags.numClasses(),
+        "the model " + job.model());
     String pattern = options.getInputDataPattern();
     Pipeline pipeline = Pipeline.create(options);
     ScoreVideos score = ScoreVideos.with(job.model()).withBatchSize(options.getBatchSize())
@@ -92,18 +111,36 @@ public final class InferPipeline {
               .withNumShards(options.getNumShards()));
     } else {
       WritePredictionsCsv write = WritePredictionsCsv.to(options.getOutputFile())
-          .withNumShards(options.getNumShards());
-      ShardOutput<Yt8mRecord, KV<Integer, @Nullable String>> scoreAndSort =
-          score.inRead().then(write.runsInRead());
-      ReadResult<KV<Integer, @Nullable String>> runs = flags.frameFeatures()
-          ? pipeline.apply("ReadScoreAndSortFrames", ModelReaders.frames(options, pattern, flags)
-              .withUnknownLabelsIgnored().through(scoreAndSort))
-          : pipeline.apply("ReadScoreAndSortVideos", ModelReaders.videos(options, pattern, flags)
-              .withUnknownLabelsIgnored().through(scoreAndSort));
-      runs.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
-      runs.records().apply("WritePredictions", write.fromRuns());
+          .withNumShards(options.getNumShards()).withClassNames(vocabulary);
+      if (vocabulary == null) {
+        ShardOutput<Yt8mRecord, KV<Integer, @Nullable String>> scoreAndSort =
+            score.inRead().then(write.runsInRead());
+        ReadResult<KV<Integer, @Nullable String>> runs = flags.frameFeatures()
+            ? pipeline.apply("ReadScoreAndSortFrames", ModelReaders.frames(options, pattern,
+                flags).withUnknownLabelsIgnored().through(scoreAndSort))
+            : pipeline.apply("ReadScoreAndSortVideos", ModelReaders.videos(options, pattern,
+                flags).withUnknownLabelsIgnored().through(scoreAndSort));
+        runs.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+        runs.records().apply("WritePredictions", write.fromRuns());
+      } else {
+        // Two files from the same predictions: scored in the read, written from elements.
+        ReadResult<VideoPredictions> scored = flags.frameFeatures()
+            ? pipeline.apply("ReadAndScoreFrames", ModelReaders.frames(options, pattern, flags)
+                .withUnknownLabelsIgnored().through(score.inRead()))
+            : pipeline.apply("ReadAndScoreVideos", ModelReaders.videos(options, pattern, flags)
+                .withUnknownLabelsIgnored().through(score.inRead()));
+        scored.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+        scored.records().apply("WritePredictions", write);
+      }
     }
     return pipeline.run();
+  }
+
+  /** The files {@code path} is written as, given --numShards. */
+  private static List<String> shardNames(InferOptions options, String path) {
+    return IntStream.range(0, Math.max(1, options.getNumShards()))
+        .mapToObj(shard -> WriteSortedLines.fileName(path, shard, options.getNumShards()))
+        .toList();
   }
 
   /** Resolves the model and the segment classes and checks every flag against them. */
@@ -143,6 +180,10 @@ public final class InferPipeline {
     if (options.getNumShards() < 0) {
       throw new IllegalArgumentException("--numShards must not be negative (0 writes one "
           + "file), got " + options.getNumShards());
+    }
+    if (options.getVocabulary() != null && options.getSegmentLabels()) {
+      throw new IllegalArgumentException("--vocabulary adds a file of class names beside a "
+          + "predictions CSV: a segment submission (--segmentLabels) has none");
     }
     if (options.getSegmentLabelIdsFile() != null && !options.getSegmentLabels()) {
       throw new IllegalArgumentException("--segmentLabelIdsFile chooses the classes of a "

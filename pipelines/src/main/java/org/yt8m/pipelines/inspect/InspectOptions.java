@@ -2,10 +2,11 @@ package org.yt8m.pipelines.inspect;
 
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
 
 /** Options of {@code yt8m inspect}. */
-public interface InspectOptions extends ReaderOptions {
+public interface InspectOptions extends ReaderOptions, ProgressOptions {
 
   @Description("Shards to check: a local or gs:// glob, e.g. gs://bucket/train*.tfrecord.")
   @Validation.Required

@@ -51,7 +51,7 @@ public final class InspectPipeline {
     ResourceId output = FileSystems.matchNewResource(options.getOutput(), false);
     try {
       JobRunner.requireSharedPath(options, "output", options.getOutput());
-      JobRunner.awaitSuccess(run(options));
+      JobRunner.awaitSuccess(options, run(options));
       JsonNode report = new ObjectMapper().readTree(Channels.newInputStream(
           FileSystems.open(output)));
       out.print(InspectReport.toText(report));

@@ -20,7 +20,8 @@ import org.yt8m.model.train.ScratchDirectory;
  * <p>Takes Beam's camelCase options and the starter code's snake_case spellings
  * ({@link StarterFlags}); runs on the DirectRunner unless {@code --runner} says otherwise, with
  * the DirectRunner's immutability and encodability checks off (they re-encode every element and
- * make local runs 2-4x slower; tests keep them on). Exit status: 0 on success, 1 when the job
+ * make local runs 2-4x slower; tests keep them on) and without blocking in {@code run()}, so that
+ * the launcher can print the job's progress while it runs. Exit status: 0 on success, 1 when the job
  * fails, 2 for a usage error.
  */
 public final class Yt8m {
@@ -102,8 +103,8 @@ public final class Yt8m {
   }
 
   /**
-   * Adds the DirectRunner's performance settings unless another runner is asked for or the user
-   * set them.
+   * Adds the DirectRunner's performance settings, and returning from {@code run()} at once (for
+   * the progress line), unless another runner is asked for or the user set them.
    */
   static List<String> withRunnerDefaults(List<String> args) {
     Optional<String> runner = args.stream().filter(a -> a.startsWith("--runner="))
@@ -112,7 +113,7 @@ public final class Yt8m {
         || r.equalsIgnoreCase("direct") || r.endsWith(".DirectRunner")).orElse(true);
     List<String> result = new ArrayList<>(args);
     if (direct) {
-      for (String check : List.of("enforceImmutability", "enforceEncodability")) {
+      for (String check : List.of("enforceImmutability", "enforceEncodability", "blockOnRun")) {
         if (args.stream().noneMatch(a -> a.equals("--" + check)
             || a.startsWith("--" + check + "="))) {
           result.add("--" + check + "=false");

@@ -3,10 +3,11 @@ package org.yt8m.pipelines.prepare;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
 
 /** Options of {@code yt8m prepare}. */
-public interface PrepareOptions extends ReaderOptions {
+public interface PrepareOptions extends ReaderOptions, ProgressOptions {
 
   @Description("Training shards to shuffle: a local or gs:// glob, e.g. "
       + "gs://bucket/train*.tfrecord.")

@@ -24,10 +24,11 @@ import org.yt8m.model.train.TrainerSettings;
 import org.yt8m.model.train.TrainingResult;
 import org.yt8m.model.train.input.ShardSource;
 import org.yt8m.pipelines.JobPaths;
+import org.yt8m.pipelines.ModelArchive;
 import org.yt8m.pipelines.Readers;
 import org.yt8m.pipelines.prepare.PrepareManifest;
-import org.yt8m.transforms.io.FileSystemsShards;
 import org.yt8m.transforms.infer.ModelLocation;
+import org.yt8m.transforms.io.FileSystemsShards;
 import org.yt8m.transforms.io.FileSystemsTrainDir;
 
 /**
@@ -51,7 +52,8 @@ public final class TrainCommand {
     ExportPrecision precision = ExportPrecision.byName(options.getExportPrecision());
     JobPaths.of(options).input("trainDataPattern", options.getTrainDataPattern())
         .input("initFrom", options.getInitFrom() == null ? null : options.getInitFrom() + "/**")
-        .outputDirectory("trainDir", options.getTrainDir()).check();
+        .outputDirectory("trainDir", options.getTrainDir())
+        .outputFile("outputModelTgz", options.getOutputModelTgz()).check();
     ModelFlags flags = modelFlags(options);
     FineTuning.validate(options, flags);
     TrainingGraph.Spec spec = spec(options, flags);
@@ -81,6 +83,11 @@ public final class TrainCommand {
     }
     out.printf(Locale.ROOT, "done: global step %d, loss %.4f; the model is %s/%s%n",
         result.lastStep(), result.lastLoss(), options.getTrainDir(), result.lastExport());
+    if (options.getOutputModelTgz() != null) {
+      ModelArchive.write(ModelLocation.latestIn(options.getTrainDir()),
+          options.getOutputModelTgz());
+      out.println("packaged the model as " + options.getOutputModelTgz());
+    }
     return result;
   }
 

@@ -3,6 +3,7 @@ package org.yt8m.pipelines.train;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.yt8m.pipelines.OutputModelTgzOptions;
 import org.yt8m.pipelines.ReaderOptions;
 
 /**
@@ -10,7 +11,8 @@ import org.yt8m.pipelines.ReaderOptions;
  * Training is not a Beam job; these are PipelineOptions only so that every command parses,
  * validates and documents its flags the same way.
  */
-public interface TrainOptions extends ReaderOptions, FineTuningOptions {
+public interface TrainOptions extends ReaderOptions, FineTuningOptions,
+    OutputModelTgzOptions {
 
   @Description("Shards to train on: a local or gs:// glob, e.g. the output of yt8m prepare "
       + "(gs://bucket/prepared/prepared-*.tfrecord).")

@@ -77,6 +77,7 @@ class Yt8mTest extends LauncherTestBase {
         err()).as(DirectOptions.class);
     assertFalse(defaults.isEnforceImmutability());
     assertFalse(defaults.isEnforceEncodability());
+    assertFalse(defaults.isBlockOnRun(), "returns from run() at once, for the progress line");
     DirectOptions asked = Yt8m.parse(Command.INSPECT,
         List.of("--inputPattern=x", "--enforceImmutability=true"), err())
         .as(DirectOptions.class);

@@ -609,7 +609,7 @@ class ScriptsDryRunTest {
         Stream.of("--inputDataPattern=gs://my-bucket/t", "--outputFile=gs://my-bucket/p.csv"))
         .toList());
     assertEquals(2, model.exitCode(), model.describe());
-    assertTrue(model.stderr().contains("one of --trainDir --modelDir is required"),
+    assertTrue(model.stderr().contains("one of --trainDir --modelDir --inputModelTgz is required"),
         model.stderr());
   }
 

@@ -103,7 +103,7 @@ class KillAndRerunTest {
     assertNothingLeft();
   }
 
-  private void generate() {
+  private void generate() throws IOException {
     Path data = dir.resolve("data");
     GeneratePipeline.execute(PipelineOptionsFactory.fromArgs("--outputDir=" + data,
         "--numVideos=512", "--numShards=2", "--numClasses=20").as(GenerateOptions.class),

@@ -23,7 +23,8 @@ import org.yt8m.model.record.Yt8mRecord;
 /**
  * Reads one shard's TFRecords and decodes each: valid records to the main output as its
  * {@link ShardOutput} says, invalid ones to the dead letters, counted as {@code records_read}
- * and {@code invalid_<reason>} in the {@code Yt8mIO} namespace. Broken framing fails the bundle
+ * and {@code invalid_<reason>} in the {@code Yt8mIO} namespace, and each shard read whole as
+ * {@code shards_read} and its size as {@code bytes_read} ({@link ReadProgress}). Broken framing fails the bundle
  * with an error naming the file and the record; so does a file that is not a regular file,
  * before it is opened. For jobs that do not use labels, a record with labels outside the
  * classes can be kept without them, counted as {@code records_with_unknown_labels}.
@@ -45,6 +46,7 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
 
   private final Counter recordsRead = Metrics.counter(Yt8mIO.class, "records_read");
   private final Counter shardsRead = Metrics.counter(Yt8mIO.class, "shards_read");
+  private final Counter bytesRead = Metrics.counter(Yt8mIO.class, ReadProgress.BYTES_READ);
   private final Counter unknownLabels = Metrics.counter(Yt8mIO.class,
       "records_with_unknown_labels");
   private transient Map<RejectReason, Counter> invalid;
@@ -111,6 +113,7 @@ final class DecodeShardFn<T extends Yt8mRecord, OutputT>
     }
     records.close();
     shardsRead.inc();
+    bytesRead.inc(shard.getMetadata().sizeBytes());
   }
 
   private void countUnknownLabels(String file, long index, String id) {

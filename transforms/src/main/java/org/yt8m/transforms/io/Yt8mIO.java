@@ -48,7 +48,8 @@ import org.yt8m.transforms.coders.DeadLetterCoder;
  * naming it ({@link RegularFiles}). Shards of a set that {@code prepare} or {@code generate}
  * committed are checked against its manifest (names, sizes, completeness: {@link CheckSets}
  * without a second read for checksums, since every record carries its CRC), and the manifests
- * themselves are left out when the pattern matches them ({@code dir/*}).
+ * themselves are left out when the pattern matches them ({@code dir/*}), and so is a
+ * {@code vocabulary.csv} ({@link LeaveOutVocabulary}).
  */
 public final class Yt8mIO {
   private Yt8mIO() {}
@@ -208,7 +209,9 @@ public final class Yt8mIO {
       PCollection<MatchResult.Metadata> shards = input
           .apply("MatchShards", FileIO.match().filepattern(filepattern)
               .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-          .apply("CheckSets", CheckSets.create().withoutChecksums());
+          .apply("CheckSets", CheckSets.create().withoutChecksums())
+          .apply("LeaveOutVocabulary", LeaveOutVocabulary.create());
+      shards.apply("CountShards", ReadProgress.countMatched());
       if (shardGroups > 0) {
         shards = shards.apply("GroupShards", new GroupShards(shardGroups));
       }
