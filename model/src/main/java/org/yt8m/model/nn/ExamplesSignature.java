@@ -30,6 +30,9 @@ import org.yt8m.model.record.FeatureSpec;
  * frame-level ones), and returns {@value #VIDEO_ID} (string {@code [B]}), {@value #CLASS_INDEXES}
  * (int32 {@code [B, k]}) and {@value #PREDICTIONS} (float32 {@code [B, k]}): each video's
  * {@value #TOP_K} best classes (or all, when the model has fewer) by descending probability.
+ * Beyond export_model.py's three it also returns every class's probability
+ * ({@code probabilities}, float32 {@code [B, C]}, as the other signatures do): the tensor that
+ * {@code yt8m ensemble} averages over its members, so that an ensemble keeps this signature.
  *
  * <p>The records are parsed inside the graph by TensorFlow's own ops ({@code ParseExampleV2},
  * {@code ParseSequenceExampleV2}), frames dequantized as the readers do, bit for bit
@@ -61,8 +64,9 @@ public final class ExamplesSignature {
         Placeholder.shape(Shape.of(-1)));
     Parsed parsed = frameLevel ? parseFrames(tf, examples, features, maxFrames)
         : parseVideos(tf, examples, features);
-    Operand<TFloat32> probabilities = graph.servingProbabilities(tf.withSubScope("tower"),
-        parsed.features(), parsed.numFrames());
+    Operand<TFloat32> probabilities = tf.withName(ServingSignature.PROBABILITIES).identity(
+        graph.servingProbabilities(tf.withSubScope("tower"), parsed.features(),
+            parsed.numFrames()));
     TopK<TFloat32, TInt32> top = tf.nn.topK(probabilities,
         tf.constant(Math.min(TOP_K, numClasses)), TInt32.class);
     List<Signature> signatures = new ArrayList<>(graph.signatures());
@@ -71,6 +75,7 @@ public final class ExamplesSignature {
         .output(VIDEO_ID, tf.withName(VIDEO_ID).identity(parsed.ids()))
         .output(CLASS_INDEXES, tf.withName(CLASS_INDEXES).identity(top.indices()))
         .output(PREDICTIONS, tf.withName(PREDICTIONS).identity(top.values()))
+        .output(ServingSignature.PROBABILITIES, probabilities)
         .build());
     return List.copyOf(signatures);
   }
