@@ -11,7 +11,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.KV;
 import org.jspecify.annotations.Nullable;
 import org.yt8m.model.io.Vocabulary;
-import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.Yt8mRecord;
 import org.yt8m.model.train.ModelFlags;
 import org.yt8m.pipelines.ClassNames;
@@ -99,13 +98,13 @@ public final class InferPipeline {
     ScoreVideos score = ScoreVideos.with(job.model()).withBatchSize(options.getBatchSize())
         .withTopK(options.getTopK());
     if (options.getSegmentLabels()) {
-      ReadResult<FrameRecord> frames = pipeline.apply("ReadFrames",
-          ModelReaders.frames(options, pattern, flags).withUnknownLabelsIgnored());
-      frames.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
-      frames.records()
-          .apply("SplitSegments", SplitSegments.create())
-          .apply("Score", job.segmentClasses() == null ? score
-              : score.amongClasses(job.segmentClasses()))
+      ScoreVideos segmentScore = job.segmentClasses() == null ? score
+          : score.amongClasses(job.segmentClasses());
+      ReadResult<VideoPredictions> segments = pipeline.apply("ReadAndScoreSegments",
+          ModelReaders.frames(options, pattern, flags).withUnknownLabelsIgnored()
+              .through(SplitSegments.create().inRead().then(segmentScore.inRead())));
+      segments.deadLetters().apply("LogDeadLetters", LogDeadLetters.create());
+      segments.records()
           .apply("WriteSegments", WriteSegmentsCsv.to(options.getOutputFile())
               .withMaxPerClass(options.getSegmentMaxPred())
               .withNumShards(options.getNumShards()));

@@ -2,7 +2,9 @@ package org.yt8m.transforms.infer;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -13,6 +15,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.yt8m.model.record.FrameRecord;
 import org.yt8m.model.record.RatedVideo;
 import org.yt8m.transforms.coders.FrameRecordCoder;
+import org.yt8m.transforms.io.ShardOutput;
 
 /**
  * Cuts each frame-level video into segments scored as videos, as the starter's segment
@@ -27,6 +30,8 @@ public final class SplitSegments extends PTransform<PCollection<FrameRecord>,
 
   /** The 2019 challenge's segment length. */
   public static final int SEGMENT_FRAMES = RatedVideo.SEGMENT_FRAMES;
+
+  private static final int[] NO_LABELS = new int[0];
 
   private final int segmentFrames;
 
@@ -51,6 +56,49 @@ public final class SplitSegments extends PTransform<PCollection<FrameRecord>,
         .setCoder(FrameRecordCoder.of());
   }
 
+  /**
+   * The same cutting done inside a read ({@code Yt8mIO.Read#through}), before a scoring stage
+   * ({@link ScoreVideos#inRead}): so that no decoded video, hundreds of KB of frames each, is held
+   * as an element (the DirectRunner runs every shard's read before any later step).
+   */
+  public ShardOutput<FrameRecord, FrameRecord> inRead() {
+    checkArgument(segmentFrames > 0, "segmentFrames must be positive, got %s", segmentFrames);
+    int frames = segmentFrames;
+    Counter segments = Metrics.counter(SplitSegments.class, "segments");
+    return new ShardOutput<>(FrameRecordCoder.of()) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Sink<FrameRecord> open(Receiver<FrameRecord> out) {
+        return new Sink<>() {
+          @Override
+          public void add(FrameRecord video) throws Exception {
+            for (FrameRecord segment : cut(video, frames)) {
+              out.output(segment);
+              segments.inc();
+            }
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+  }
+
+  /** {@code video}'s segments of {@code segmentFrames}, in order. */
+  private static List<FrameRecord> cut(FrameRecord video, int segmentFrames) {
+    int size = video.frameSize();
+    byte[] frames = video.quantizedFrames();
+    List<FrameRecord> segments = new ArrayList<>();
+    for (int start = 0; start < video.numFrames(); start += segmentFrames) {
+      int count = Math.min(segmentFrames, video.numFrames() - start);
+      segments.add(FrameRecord.of(video.id() + ":" + start, NO_LABELS, count, size,
+          Arrays.copyOfRange(frames, start * size, (start + count) * size)));
+    }
+    return segments;
+  }
+
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
@@ -59,7 +107,6 @@ public final class SplitSegments extends PTransform<PCollection<FrameRecord>,
 
   private static final class CutFn extends DoFn<FrameRecord, FrameRecord> {
     private static final long serialVersionUID = 1L;
-    private static final int[] NO_LABELS = new int[0];
     private final int segmentFrames;
     private final Counter segments = Metrics.counter(SplitSegments.class, "segments");
 
@@ -69,12 +116,8 @@ public final class SplitSegments extends PTransform<PCollection<FrameRecord>,
 
     @ProcessElement
     public void process(@Element FrameRecord video, OutputReceiver<FrameRecord> out) {
-      int size = video.frameSize();
-      byte[] frames = video.quantizedFrames();
-      for (int start = 0; start < video.numFrames(); start += segmentFrames) {
-        int count = Math.min(segmentFrames, video.numFrames() - start);
-        out.output(FrameRecord.of(video.id() + ":" + start, NO_LABELS, count, size,
-            Arrays.copyOfRange(frames, start * size, (start + count) * size)));
+      for (FrameRecord segment : cut(video, segmentFrames)) {
+        out.output(segment);
         segments.inc();
       }
     }

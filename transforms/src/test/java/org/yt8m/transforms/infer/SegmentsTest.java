@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -23,6 +24,7 @@ import org.yt8m.transforms.coders.SegmentRatingsCoder;
 import org.yt8m.transforms.eval.EvaluateSegments;
 import org.yt8m.transforms.eval.VideoPredictions;
 import org.yt8m.transforms.eval.VideoPredictionsCoder;
+import org.yt8m.transforms.io.ShardOutput;
 import org.yt8m.transforms.testing.TestPipelines;
 
 /** Segment inference's two steps of its own: cutting videos into segments, ranking per class. */
@@ -50,6 +52,25 @@ class SegmentsTest {
             FrameRecord.of("w:0", new int[0], 1, 2, new byte[] {7, 8}));
     PipelineResult result = pipeline.run();
     assertEquals(4, TestPipelines.counter(result, SplitSegments.class, "segments"));
+  }
+
+  /** Cutting inside a read gives the same segments, in order, as the step. */
+  @Test
+  void cuttingInsideTheReadGivesTheStepsSegments() throws Exception {
+    byte[] frames = new byte[12 * 2];
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = (byte) i;
+    }
+    List<FrameRecord> cut = new ArrayList<>();
+    ShardOutput.Sink<FrameRecord> sink = SplitSegments.create().inRead().open(cut::add);
+    sink.add(FrameRecord.of("v", new int[] {3}, 12, 2, frames));
+    sink.add(FrameRecord.of("w", new int[0], 1, 2, new byte[] {7, 8}));
+    sink.close();
+    assertEquals(List.of(
+        FrameRecord.of("v:0", new int[0], 5, 2, Arrays.copyOfRange(frames, 0, 10)),
+        FrameRecord.of("v:5", new int[0], 5, 2, Arrays.copyOfRange(frames, 10, 20)),
+        FrameRecord.of("v:10", new int[0], 2, 2, Arrays.copyOfRange(frames, 20, 24)),
+        FrameRecord.of("w:0", new int[0], 1, 2, new byte[] {7, 8})), cut);
   }
 
   /** Per class the best segments first (equal scores by id), at most maxPerClass, by class. */
