@@ -6,6 +6,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.yt8m.pipelines.InputModelTgzOptions;
+import org.yt8m.pipelines.JobRunner;
 import org.yt8m.pipelines.ProgressOptions;
 import org.yt8m.pipelines.ReaderOptions;
 import org.yt8m.pipelines.VocabularyOptions;
@@ -63,7 +64,7 @@ public interface EvaluateOptions extends ReaderOptions, ProgressOptions,
   class JoinGroupsFactory implements DefaultValueFactory<Integer> {
     @Override
     public Integer create(PipelineOptions options) {
-      return options.getRunner().getSimpleName().equals("DirectRunner") ? 4 : 32;
+      return JobRunner.isLocal(options) ? 4 : 32;
     }
   }
 

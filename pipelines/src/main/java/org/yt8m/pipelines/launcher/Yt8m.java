@@ -104,7 +104,8 @@ public final class Yt8m {
 
   /**
    * Adds the DirectRunner's performance settings, and returning from {@code run()} at once (for
-   * the progress line), unless another runner is asked for or the user set them.
+   * the progress line), unless another runner is asked for or the user set them. Read from the
+   * flags' text, before there are options to ask {@code JobRunner.isLocal}.
    */
   static List<String> withRunnerDefaults(List<String> args) {
     Optional<String> runner = args.stream().filter(a -> a.startsWith("--runner="))
