@@ -2,6 +2,7 @@ package org.yt8m.pipelines;
 
 import com.google.common.io.ByteStreams;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -98,7 +99,8 @@ public final class ModelArchive {
 
   /**
    * Unpacks {@code tgz} into {@code directory} (local or anywhere Beam's FileSystems reach),
-   * which must be empty or new.
+   * which must be empty or new. {@code export/latest} is written last, so an unpack cut short
+   * leaves no model that {@code --trainDir} would load.
    *
    * @return the names of the files written, relative to {@code directory}
    */
@@ -107,6 +109,7 @@ public final class ModelArchive {
     ResourceId root = FileSystems.matchNewResource(directory, true);
     List<String> written = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    byte[] latest = null; // written last: a killed unpack leaves no export to load
     ResourceId archive = FileSystems.matchSingleFileSpec(tgz).resourceId();
     try (InputStream in = Channels.newInputStream(FileSystems.open(archive));
         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
@@ -125,12 +128,16 @@ public final class ModelArchive {
         if (!seen.add(name)) {
           throw new IOException(tgz + ": entry " + name + " is in the archive twice");
         }
-        ResourceId target = resolve(root, name);
-        try (OutputStream out = Channels.newOutputStream(FileSystems.create(target,
-            MimeTypes.BINARY))) {
-          ByteStreams.copy(tar, out);
+        if (name.equals(Exports.LATEST)) {
+          latest = ByteStreams.toByteArray(tar);
+          continue;
         }
+        write(root, name, tar);
         written.add(name);
+      }
+      if (latest != null) {
+        write(root, Exports.LATEST, new ByteArrayInputStream(latest));
+        written.add(Exports.LATEST);
       }
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(tgz)) {
@@ -139,6 +146,14 @@ public final class ModelArchive {
       throw new IOException(tgz + ": not a readable .tgz model archive: " + e.getMessage(), e);
     }
     return written;
+  }
+
+  private static void write(ResourceId root, String name, InputStream content)
+      throws IOException {
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(resolve(root, name),
+        MimeTypes.BINARY))) {
+      ByteStreams.copy(content, out);
+    }
   }
 
   /**
@@ -231,7 +246,8 @@ public final class ModelArchive {
     MatchResult match = FileSystems.match(List.of(glob), EmptyMatchTreatment.ALLOW).get(0);
     if (match.status() == MatchResult.Status.OK && !match.metadata().isEmpty()) {
       throw new IllegalArgumentException("--untarModelDir=" + directory + " is not empty: give "
-          + "a new or empty directory, so that no file of another model stays beside this one");
+          + "a new or empty directory, so that no file of another model stays beside this one "
+          + "(an unpack that was killed leaves one without " + Exports.LATEST + ": remove it)");
     }
   }
 }

@@ -138,6 +138,24 @@ class ModelArchiveTest {
         .getMessage().startsWith(notTgz + ": not a readable .tgz model archive"));
   }
 
+  /** An unpack cut short (here by a bad entry after it) has not written export/latest yet. */
+  @Test
+  void anUnpackCutShortLeavesNoLatestExport() throws Exception {
+    Path tgz = archive(dir.resolve("cut.tgz"), new Entry("model_flags.json",
+        TarConstants.LF_NORMAL), new Entry("export/latest", TarConstants.LF_NORMAL),
+        new Entry("export/step_1/saved_model.pb", TarConstants.LF_NORMAL),
+        new Entry("export/step_1/fifo", TarConstants.LF_FIFO));
+    Path target = dir.resolve("cut");
+    assertThrows(IOException.class, () -> ModelArchive.unpack(tgz.toString(),
+        target.toString()));
+    assertTrue(Files.exists(target.resolve("export/step_1/saved_model.pb")));
+    assertFalse(Files.exists(target.resolve("export/latest")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelArchive.unpack(tgz.toString(), target.toString()));
+    assertTrue(e.getMessage().contains("killed leaves one without export/latest"),
+        e.getMessage());
+  }
+
   private record Entry(String name, byte type) {}
 
   private static Path archive(Path tgz, Entry... entries) throws IOException {
