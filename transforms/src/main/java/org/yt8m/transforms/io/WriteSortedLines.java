@@ -310,9 +310,9 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
       this.order = order;
     }
 
-    @Setup
-    public void setup() {
-      buffer = new RunBuffer(set, files, order);
+    @StartBundle
+    public void startBundle() {
+      buffer = new RunBuffer(set, files, order); // nothing of a failed bundle is carried on
     }
 
     @ProcessElement
